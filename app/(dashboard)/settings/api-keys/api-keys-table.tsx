@@ -1,0 +1,285 @@
+"use client";
+
+import type { SortingState } from "@tanstack/react-table";
+import { KeyRound, Loader2, Search, SearchX } from "lucide-react";
+import { useEffect, useId, useMemo, useRef, useState } from "react";
+import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
+import { NativeSelect, NativeSelectOption } from "@/components/ui/native-select";
+import { ENVIRONMENT_LABELS, ENVIRONMENTS, type Environment, type ListApiKeysQuery } from "@/lib/api-keys/schemas";
+import { cn } from "@/lib/utils";
+import { getApiKeyColumns } from "./columns";
+import { CreateKeyButton } from "./create-key-dialog";
+import { DataTable } from "./data-table";
+import { DataTablePagination } from "./data-table-pagination";
+import { hasFilters } from "./list-query";
+import { RevokeKeyDialog } from "./revoke-key-dialog";
+import type { ApiKeyRow } from "./types";
+import { useListQuery } from "./use-list-query";
+import { ViewTabs } from "./view-tabs";
+
+const SEARCH_DEBOUNCE_MS = 300;
+
+const STATUS_TABS = [
+  { value: "active", label: "Active" },
+  { value: "revoked", label: "Revoked" },
+] as const;
+
+const SCOPE_TABS = [
+  { value: "mine", label: "My keys" },
+  { value: "all", label: "All keys" },
+] as const;
+
+export type ApiKeysTableProps = {
+  rows: ApiKeyRow[];
+  total: number;
+  pageCount: number;
+  /** The query the server rendered `rows` for (scope already limited by permission). */
+  query: ListApiKeysQuery;
+  /** Server time (ms) at render: relative times are computed against it, so hydration matches. */
+  now: number;
+  currentUserId: string;
+  canWrite: boolean;
+  canManage: boolean;
+  /** No keys at all for this view, before any filter: the first-run state. */
+  isEmpty: boolean;
+};
+
+export function ApiKeysTable({ rows, total, pageCount, query: renderedQuery, now, currentUserId, canWrite, canManage, isEmpty }: ApiKeysTableProps) {
+  const panelId = useId();
+  const { query, navigate, pending } = useListQuery(renderedQuery);
+  const [search, setSearch] = useState(renderedQuery.q ?? "");
+  const searchTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const searchInput = useRef<HTMLInputElement>(null);
+  // Revoked here, not yet gone from the server's rows: hidden at once, before router.refresh() lands.
+  const [revokedIds, setRevokedIds] = useState<ReadonlySet<string>>(() => new Set());
+  const [revokeTarget, setRevokeTarget] = useState<ApiKeyRow | null>(null);
+  // The dialog has no Radix trigger, so focus is handed back by hand: to the Revoke button that
+  // opened it, or (that row being gone) to a neighbour's.
+  const [revokeButton, setRevokeButton] = useState<HTMLElement | null>(null);
+  const focusAfterRevoke = useRef<HTMLElement | null>(null);
+
+  useEffect(() => () => clearTimeout(searchTimer.current), []);
+
+  // Back/Forward change the URL without this input: show the search that URL holds.
+  useEffect(() => {
+    function onPopState() {
+      clearTimeout(searchTimer.current);
+      setSearch(new URLSearchParams(window.location.search).get("q") ?? "");
+    }
+    window.addEventListener("popstate", onPopState);
+    return () => window.removeEventListener("popstate", onPopState);
+  }, []);
+
+  const status = renderedQuery.status;
+  const visibleRows = status === "active" ? rows.filter((row) => !revokedIds.has(row.id)) : rows;
+  const visibleTotal = Math.max(0, total - (rows.length - visibleRows.length));
+  const showOwner = renderedQuery.scope === "all";
+
+  const columns = useMemo(
+    () =>
+      getApiKeyColumns({
+        status,
+        now,
+        showOwner,
+        canRevoke: (row) => (row.owner.id === currentUserId ? canWrite : canManage),
+        onRevoke: (row, button) => {
+          setRevokeButton(button);
+          setRevokeTarget(row);
+        },
+      }),
+    [status, now, showOwner, currentUserId, canWrite, canManage],
+  );
+
+  const sorting: SortingState = [{ id: query.sort, desc: query.dir === "desc" }];
+
+  function onSearchChange(value: string) {
+    setSearch(value);
+    clearTimeout(searchTimer.current);
+    searchTimer.current = setTimeout(() => navigate({ q: value.trim() || undefined }, { history: "replace" }), SEARCH_DEBOUNCE_MS);
+  }
+
+  function flushSearch() {
+    clearTimeout(searchTimer.current);
+    if ((search.trim() || undefined) !== query.q) navigate({ q: search.trim() || undefined }, { history: "replace" });
+  }
+
+  function clearFilters() {
+    clearTimeout(searchTimer.current);
+    setSearch("");
+    navigate({ q: undefined, environment: undefined });
+    searchInput.current?.focus();
+  }
+
+  function onRevoked(key: ApiKeyRow) {
+    const buttons = Array.from(document.querySelectorAll<HTMLElement>("[data-revoke-key]"));
+    const index = buttons.findIndex((button) => button.dataset.revokeKey === key.id);
+    focusAfterRevoke.current = buttons[index + 1] ?? buttons[index - 1] ?? searchInput.current;
+    setRevokedIds((current) => new Set(current).add(key.id));
+    setRevokeTarget(null);
+  }
+
+  const filtered = hasFilters(renderedQuery);
+  let empty: React.ReactNode;
+  if (filtered) {
+    empty = (
+      <EmptyMessage icon={<SearchX aria-hidden="true" />} title="No keys match these filters">
+        <p>Try another search or deployment.</p>
+        <Button variant="outline" size="sm" className="mt-3" onClick={clearFilters}>
+          Clear filters
+        </Button>
+      </EmptyMessage>
+    );
+  } else if (status === "revoked") {
+    empty = (
+      <EmptyMessage title="No revoked keys">
+        <p>Keys you revoke stay listed here, with who revoked them and when.</p>
+      </EmptyMessage>
+    );
+  } else {
+    empty = (
+      <EmptyMessage title="No active keys">
+        <p>Keys you create appear here.</p>
+      </EmptyMessage>
+    );
+  }
+
+  return (
+    <div className="grid gap-4">
+      <div className="flex flex-col gap-3 lg:flex-row lg:items-center lg:justify-between">
+        <div className="flex flex-wrap items-center gap-2">
+          {canManage ? (
+            <ViewTabs
+              label="Whose keys"
+              idPrefix={`${panelId}-scope`}
+              panelId={panelId}
+              value={query.scope}
+              options={SCOPE_TABS}
+              onValueChange={(scope) => navigate({ scope })}
+            />
+          ) : null}
+          <ViewTabs
+            label="Key status"
+            idPrefix={`${panelId}-status`}
+            panelId={panelId}
+            value={query.status}
+            options={STATUS_TABS}
+            onValueChange={(next) => {
+              // "Last used" isn't a column of the revoked view; keep the order meaningful.
+              navigate(next === "revoked" && query.sort === "last_used" ? { status: next, sort: "created" } : { status: next });
+            }}
+          />
+          <Loader2
+            className={cn("size-4 animate-spin text-muted-foreground transition-opacity", pending ? "opacity-100" : "opacity-0")}
+            aria-hidden="true"
+          />
+        </div>
+        <div className="flex flex-wrap items-center gap-2">
+          <div className="relative w-full sm:w-64">
+            <Search
+              className="pointer-events-none absolute top-1/2 left-2.5 size-4 -translate-y-1/2 text-muted-foreground"
+              aria-hidden="true"
+            />
+            <Input
+              ref={searchInput}
+              type="search"
+              aria-label="Search keys"
+              placeholder="Search keys…"
+              className="pl-8"
+              value={search}
+              maxLength={64}
+              onChange={(event) => onSearchChange(event.target.value)}
+              onKeyDown={(event) => {
+                if (event.key === "Enter") flushSearch();
+              }}
+            />
+          </div>
+          <NativeSelect
+            aria-label="Deployment"
+            value={query.environment ?? ""}
+            onChange={(event) => navigate({ environment: (event.target.value || undefined) as Environment | undefined })}
+          >
+            <NativeSelectOption value="">All deployments</NativeSelectOption>
+            {ENVIRONMENTS.map((environment) => (
+              <NativeSelectOption key={environment} value={environment}>
+                {ENVIRONMENT_LABELS[environment]}
+              </NativeSelectOption>
+            ))}
+          </NativeSelect>
+        </div>
+      </div>
+
+      <div
+        role="tabpanel"
+        id={panelId}
+        aria-labelledby={`${panelId}-status-${query.status}`}
+        aria-busy={pending}
+        className={cn("grid gap-4 transition-opacity", pending && "opacity-60")}
+      >
+        {isEmpty && visibleRows.length === 0 ? (
+          <div className="flex flex-col items-center rounded-lg border border-dashed px-6 py-14 text-center">
+            <div className="mb-4 flex size-11 items-center justify-center rounded-full bg-muted">
+              <KeyRound className="size-5 text-muted-foreground" aria-hidden="true" />
+            </div>
+            <p className="text-base font-semibold">No API keys yet</p>
+            <p className="mt-1 max-w-sm text-sm text-muted-foreground">
+              {renderedQuery.scope === "all"
+                ? "Nobody in this organization has created a key. Create one to let an application call the Paygentic API."
+                : "Create a key to let your applications call the Paygentic API as you."}
+            </p>
+            {canWrite ? <CreateKeyButton className="mt-5" /> : null}
+          </div>
+        ) : (
+          <>
+            <DataTable
+              label={status === "revoked" ? "Revoked keys" : "Active keys"}
+              columns={columns}
+              data={visibleRows}
+              getRowId={(row) => row.id}
+              sorting={sorting}
+              onSortingChange={(next) => {
+                const [first] = next;
+                if (!first) return;
+                navigate({ sort: first.id === "last_used" ? "last_used" : "created", dir: first.desc ? "desc" : "asc" });
+              }}
+              empty={empty}
+            />
+            <DataTablePagination
+              total={visibleTotal}
+              page={query.page}
+              pageCount={pageCount}
+              pageSize={query.size}
+              onPageChange={(page) => navigate({ page })}
+              onPageSizeChange={(size) => navigate({ size })}
+            />
+          </>
+        )}
+      </div>
+
+      <RevokeKeyDialog
+        apiKey={revokeTarget}
+        currentUserId={currentUserId}
+        onClose={() => setRevokeTarget(null)}
+        onRevoked={onRevoked}
+        onCloseAutoFocus={(event) => {
+          const target = focusAfterRevoke.current ?? revokeButton;
+          focusAfterRevoke.current = null;
+          if (target?.isConnected) {
+            event.preventDefault();
+            target.focus();
+          }
+        }}
+      />
+    </div>
+  );
+}
+
+function EmptyMessage({ title, icon, children }: { title: string; icon?: React.ReactNode; children: React.ReactNode }) {
+  return (
+    <div className="flex flex-col items-center py-6 text-sm text-muted-foreground">
+      {icon ? <div className="mb-3 text-muted-foreground [&_svg]:size-6">{icon}</div> : null}
+      <p className="font-medium text-foreground">{title}</p>
+      <div className="mt-1 flex flex-col items-center">{children}</div>
+    </div>
+  );
+}

@@ -1,0 +1,307 @@
+"use client";
+
+import { Loader2, Plus } from "lucide-react";
+import { useRouter } from "next/navigation";
+import { createContext, useContext, useId, useRef, useState, useTransition } from "react";
+import { toast } from "sonner";
+import { z } from "zod";
+import { Button } from "@/components/ui/button";
+import {
+  Dialog,
+  DialogClose,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+} from "@/components/ui/dialog";
+import { FieldError } from "@/components/ui/field-error";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { NativeSelect, NativeSelectOption } from "@/components/ui/native-select";
+import { Textarea } from "@/components/ui/textarea";
+import {
+  createApiKeySchema,
+  DESCRIPTION_MAX,
+  ENVIRONMENT_LABELS,
+  ENVIRONMENTS,
+  NAME_MAX,
+  type Environment,
+} from "@/lib/api-keys/schemas";
+import { createApiKeyAction } from "./actions";
+import { SaveKeyDialogContent } from "./save-key-dialog";
+
+type CreatedKey = { key: string; name: string };
+
+type Step = { kind: "closed" } | { kind: "form" } | { kind: "secret"; created: CreatedKey };
+
+const OpenCreateKey = createContext<(() => void) | null>(null);
+
+const TRIGGER_SELECTOR = "[data-create-key-trigger]";
+
+/**
+ * Owns the create flow for the whole page, so the one-time key survives the list re-rendering
+ * behind it (creating the first key swaps the empty state's button for the header's).
+ */
+export function CreateKeyProvider({ children }: { children: React.ReactNode }) {
+  const router = useRouter();
+  const [step, setStep] = useState<Step>({ kind: "closed" });
+  const [creating, setCreating] = useState(false);
+
+  function onOpenChange(open: boolean) {
+    if (open) return;
+    // The secret dialog closes only through Done; the form not while a create is in flight.
+    if (step.kind === "form" && !creating) setStep({ kind: "closed" });
+  }
+
+  function focusTrigger(event: Event) {
+    // There is no DialogTrigger (two buttons share this dialog, and the empty state's may be gone
+    // by the time it closes), so Radix has nothing to return focus to: use whichever is on the page.
+    const trigger = document.querySelector<HTMLElement>(TRIGGER_SELECTOR);
+    if (!trigger) return;
+    event.preventDefault();
+    trigger.focus();
+  }
+
+  return (
+    <OpenCreateKey.Provider value={() => setStep({ kind: "form" })}>
+      {children}
+      <Dialog open={step.kind !== "closed"} onOpenChange={onOpenChange}>
+        {step.kind === "secret" ? (
+          <SaveKeyDialogContent
+            key="secret"
+            secret={step.created.key}
+            name={step.created.name}
+            onCloseAutoFocus={focusTrigger}
+            onDone={() => {
+              // Dropping the step drops the only copy of the key this page ever held.
+              setStep({ kind: "closed" });
+              router.refresh();
+            }}
+          />
+        ) : step.kind === "form" ? (
+          <CreateKeyFormContent
+            key="form"
+            onCloseAutoFocus={focusTrigger}
+            onPendingChange={setCreating}
+            onCreated={(created) => {
+              setStep({ kind: "secret", created });
+              // The new row appears behind the dialog; the key itself is never part of the list.
+              router.refresh();
+            }}
+          />
+        ) : null}
+      </Dialog>
+    </OpenCreateKey.Provider>
+  );
+}
+
+export function CreateKeyButton({ className }: { className?: string }) {
+  const open = useContext(OpenCreateKey);
+  if (!open) throw new Error("CreateKeyButton must be rendered inside CreateKeyProvider");
+  return (
+    <Button className={className} onClick={open} data-create-key-trigger="">
+      <Plus aria-hidden="true" />
+      Create new key
+    </Button>
+  );
+}
+
+type Values = { name: string; environment: Environment; description: string };
+type FieldErrors = Partial<Record<keyof Values, string[]>>;
+
+function CreateKeyFormContent({
+  onCreated,
+  onPendingChange,
+  onCloseAutoFocus,
+}: {
+  onCreated: (created: CreatedKey) => void;
+  onPendingChange: (pending: boolean) => void;
+  onCloseAutoFocus: (event: Event) => void;
+}) {
+  const id = useId();
+  const ids = {
+    form: `${id}-form`,
+    name: `${id}-name`,
+    nameError: `${id}-name-error`,
+    environment: `${id}-environment`,
+    environmentHint: `${id}-environment-hint`,
+    environmentError: `${id}-environment-error`,
+    description: `${id}-description`,
+    descriptionHint: `${id}-description-hint`,
+    descriptionError: `${id}-description-error`,
+  };
+  // Controlled fields: a failed submit (client or server) keeps everything that was typed.
+  const [values, setValues] = useState<Values>({ name: "", environment: "production", description: "" });
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [message, setMessage] = useState<string | null>(null);
+  const [pending, startTransition] = useTransition();
+  const nameRef = useRef<HTMLInputElement>(null);
+  const environmentRef = useRef<HTMLSelectElement>(null);
+  const descriptionRef = useRef<HTMLTextAreaElement>(null);
+
+  function set<K extends keyof Values>(field: K, value: Values[K]) {
+    setValues((current) => ({ ...current, [field]: value }));
+    // An error stays until its field is edited, then gets out of the way.
+    if (errors[field]) setErrors((current) => ({ ...current, [field]: undefined }));
+  }
+
+  function showErrors(fieldErrors: FieldErrors) {
+    setErrors(fieldErrors);
+    if (fieldErrors.name?.length) nameRef.current?.focus();
+    else if (fieldErrors.environment?.length) environmentRef.current?.focus();
+    else if (fieldErrors.description?.length) descriptionRef.current?.focus();
+  }
+
+  function onSubmit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (pending) return;
+    setMessage(null);
+    // The same schema as the action: instant feedback here, the action stays the authority.
+    const parsed = createApiKeySchema.safeParse(values);
+    if (!parsed.success) {
+      showErrors(z.flattenError(parsed.error).fieldErrors);
+      return;
+    }
+    setErrors({});
+    onPendingChange(true);
+    startTransition(async () => {
+      try {
+        const result = await createApiKeyAction(values);
+        if (!result.ok) {
+          const fieldErrors = (result.fieldErrors ?? {}) as FieldErrors;
+          const hasFieldErrors = Object.values(fieldErrors).some((list) => list?.length);
+          if (hasFieldErrors) showErrors(fieldErrors);
+          else setMessage(result.message);
+          return;
+        }
+        const { apiKey, duplicateName, key } = result.data;
+        if (duplicateName) {
+          toast.warning(`You already have an active key named “${apiKey.name}”.`, {
+            description: "Both keys work; tell them apart by their last four characters.",
+          });
+        }
+        onCreated({ key, name: apiKey.name });
+      } catch {
+        setMessage("The server couldn't be reached. Check your connection; nothing was lost, so you can try again.");
+      } finally {
+        onPendingChange(false);
+      }
+    });
+  }
+
+  const describedBy = (...candidates: (string | number | false | undefined)[]) => candidates.filter((c): c is string => typeof c === "string" && c !== "").join(" ") || undefined;
+
+  return (
+    <DialogContent
+      showCloseButton={!pending}
+      onCloseAutoFocus={onCloseAutoFocus}
+      onEscapeKeyDown={(event) => {
+        if (pending) event.preventDefault();
+      }}
+      onInteractOutside={(event) => {
+        // A stray click outside must not throw away what was typed, nor the key being created.
+        if (pending || values.name || values.description) event.preventDefault();
+      }}
+    >
+      <DialogHeader>
+        <DialogTitle>Create API key</DialogTitle>
+        <DialogDescription>
+          The key acts as you, with your role&apos;s permissions in this organization.
+        </DialogDescription>
+      </DialogHeader>
+      <form id={ids.form} noValidate onSubmit={onSubmit} className="grid gap-5">
+        {message ? (
+          <div role="alert" className="rounded-md border border-destructive/40 bg-destructive/5 px-3 py-2 text-sm text-destructive">
+            {message}
+          </div>
+        ) : null}
+        <div className="grid gap-2">
+          <Label htmlFor={ids.name}>Name</Label>
+          {/* No maxLength attribute: it would silently cut a pasted name; the schema says what's wrong instead. */}
+          <Input
+            ref={nameRef}
+            id={ids.name}
+            name="name"
+            value={values.name}
+            onChange={(event) => set("name", event.target.value)}
+            required
+            aria-required="true"
+            autoComplete="off"
+            placeholder="e.g. Billing worker"
+            aria-invalid={errors.name?.length ? true : undefined}
+            aria-describedby={describedBy(errors.name?.length && ids.nameError)}
+          />
+          <FieldError id={ids.nameError} messages={errors.name} />
+          {values.name.trim().length > NAME_MAX - 10 ? (
+            <p className="text-xs text-muted-foreground">
+              {values.name.trim().length}/{NAME_MAX} characters
+            </p>
+          ) : null}
+        </div>
+        <div className="grid gap-2">
+          <Label htmlFor={ids.environment}>Environment</Label>
+          <NativeSelect
+            ref={environmentRef}
+            id={ids.environment}
+            name="environment"
+            wrapperClassName="w-full"
+            value={values.environment}
+            onChange={(event) => set("environment", event.target.value as Environment)}
+            aria-invalid={errors.environment?.length ? true : undefined}
+            aria-describedby={describedBy(ids.environmentHint, errors.environment?.length && ids.environmentError)}
+          >
+            {ENVIRONMENTS.map((environment) => (
+              <NativeSelectOption key={environment} value={environment}>
+                {ENVIRONMENT_LABELS[environment]}
+              </NativeSelectOption>
+            ))}
+          </NativeSelect>
+          <p id={ids.environmentHint} className="text-xs text-muted-foreground">
+            Production keys start with <code className="font-mono">sk_live_</code>; staging and development keys with{" "}
+            <code className="font-mono">sk_test_</code> and only see test data.
+          </p>
+          <FieldError id={ids.environmentError} messages={errors.environment} />
+        </div>
+        <div className="grid gap-2">
+          <div className="flex items-baseline justify-between gap-2">
+            <Label htmlFor={ids.description}>Description</Label>
+            <span className="text-xs text-muted-foreground">Optional</span>
+          </div>
+          <Textarea
+            ref={descriptionRef}
+            id={ids.description}
+            name="description"
+            rows={3}
+            value={values.description}
+            onChange={(event) => set("description", event.target.value)}
+            aria-invalid={errors.description?.length ? true : undefined}
+            aria-describedby={describedBy(ids.descriptionHint, errors.description?.length && ids.descriptionError)}
+          />
+          <p id={ids.descriptionHint} className="text-xs text-muted-foreground">
+            Which application uses this key?
+            {values.description.length > DESCRIPTION_MAX - 50 ? ` ${values.description.length}/${DESCRIPTION_MAX} characters.` : null}
+          </p>
+          <FieldError id={ids.descriptionError} messages={errors.description} />
+        </div>
+        <DialogFooter className="pt-1">
+          <DialogClose asChild>
+            <Button variant="outline" disabled={pending}>
+              Cancel
+            </Button>
+          </DialogClose>
+          <Button type="submit" disabled={pending} aria-disabled={pending}>
+            {pending ? (
+              <>
+                <Loader2 className="animate-spin" aria-hidden="true" />
+                Creating…
+              </>
+            ) : (
+              "Create key"
+            )}
+          </Button>
+        </DialogFooter>
+      </form>
+    </DialogContent>
+  );
+}

@@ -1,0 +1,99 @@
+"use client";
+
+import { Loader2 } from "lucide-react";
+import { useRouter } from "next/navigation";
+import { useTransition } from "react";
+import { toast } from "sonner";
+import {
+  AlertDialog,
+  AlertDialogCancel,
+  AlertDialogContent,
+  AlertDialogDescription,
+  AlertDialogFooter,
+  AlertDialogHeader,
+  AlertDialogTitle,
+} from "@/components/ui/alert-dialog";
+import { Button } from "@/components/ui/button";
+import { revokeApiKeyAction } from "./actions";
+import type { ApiKeyRow } from "./types";
+
+/**
+ * Confirms and performs a revocation. Stays open (and undismissable) while the action runs, so
+ * the outcome is always seen; `onRevoked` lets the table drop the row before the refresh lands.
+ */
+export function RevokeKeyDialog({
+  apiKey,
+  currentUserId,
+  onClose,
+  onRevoked,
+  onCloseAutoFocus,
+}: {
+  apiKey: ApiKeyRow | null;
+  currentUserId: string;
+  onClose: () => void;
+  onRevoked: (apiKey: ApiKeyRow) => void;
+  onCloseAutoFocus?: (event: Event) => void;
+}) {
+  const router = useRouter();
+  const [pending, startTransition] = useTransition();
+
+  function confirm(key: ApiKeyRow) {
+    startTransition(async () => {
+      try {
+        const result = await revokeApiKeyAction({ keyId: key.id });
+        if (result.ok) {
+          onRevoked(key);
+          toast.success("API key revoked", { description: `${key.name} (${key.maskedKey}) no longer works.` });
+        } else {
+          // E.g. someone else revoked it first: say so, and show the list as it now is.
+          onClose();
+          toast.error(result.message);
+        }
+        router.refresh();
+      } catch {
+        toast.error("The server couldn't be reached. The key is still active; try again.");
+      }
+    });
+  }
+
+  return (
+    <AlertDialog
+      open={apiKey !== null}
+      onOpenChange={(open) => {
+        if (!open && !pending) onClose();
+      }}
+    >
+      {apiKey ? (
+        <AlertDialogContent
+          onEscapeKeyDown={(event) => {
+            if (pending) event.preventDefault();
+          }}
+          onCloseAutoFocus={onCloseAutoFocus}
+        >
+          <AlertDialogHeader>
+            <AlertDialogTitle>Revoke API key?</AlertDialogTitle>
+            <AlertDialogDescription>
+              <span className="font-medium text-foreground">{apiKey.name}</span>{" "}
+              (<code className="font-mono text-xs">{apiKey.maskedKey}</code>)
+              {apiKey.owner.id !== currentUserId ? `, owned by ${apiKey.owner.name},` : null} stops working immediately.
+              Applications using it will start getting authentication errors. This can&apos;t be undone.
+            </AlertDialogDescription>
+          </AlertDialogHeader>
+          <AlertDialogFooter>
+            <AlertDialogCancel disabled={pending}>Cancel</AlertDialogCancel>
+            <Button variant="destructive" disabled={pending} onClick={() => confirm(apiKey)}>
+              {pending ? (
+                <>
+                  <Loader2 className="animate-spin" aria-hidden="true" />
+                  Revoking…
+                </>
+              ) : (
+                "Revoke key"
+              )}
+            </Button>
+          </AlertDialogFooter>
+        </AlertDialogContent>
+      ) : null}
+    </AlertDialog>
+  );
+}

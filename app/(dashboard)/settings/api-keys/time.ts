@@ -1,0 +1,38 @@
+import { format, formatDistance } from "date-fns";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Keys unused for this long get an "Inactive" badge, a nudge to revoke what nobody needs. */
+export const INACTIVE_AFTER_DAYS = 90;
+
+/**
+ * Server HTML is rendered in the server's time zone, which is rarely the reader's. Until the page
+ * has hydrated (`local` false) dates are printed in UTC, so server and client markup agree; after
+ * hydration they switch to the browser's zone.
+ */
+export function formatDay(iso: string, local: boolean): string {
+  if (local) return format(new Date(iso), "MMM d, yyyy");
+  return new Date(iso).toLocaleDateString("en-US", { timeZone: "UTC", month: "short", day: "numeric", year: "numeric" });
+}
+
+export function formatExact(iso: string, local: boolean): string {
+  if (local) return `${format(new Date(iso), "MMM d, yyyy, HH:mm:ss")} (${format(new Date(iso), "OOOO")}) · ${iso}`;
+  return `${iso.slice(0, 19).replace("T", " ")} UTC`;
+}
+
+/** "3 minutes ago", measured against the server's clock at render time (no hydration drift). */
+export function formatRelative(iso: string, now: number): string {
+  // A use recorded after the page's `now` would read "in less than a minute".
+  const then = Math.min(new Date(iso).getTime(), now);
+  return formatDistance(then, now, { addSuffix: true });
+}
+
+export function isInactive(key: { createdAt: string; lastUsedAt: string | null }, now: number): boolean {
+  const since = new Date(key.lastUsedAt ?? key.createdAt).getTime();
+  const limit = INACTIVE_AFTER_DAYS * DAY_MS;
+  return key.lastUsedAt ? now - since >= limit : now - since > limit;
+}
+
+export function isExpired(key: { expiresAt: string | null }, now: number): boolean {
+  return key.expiresAt !== null && new Date(key.expiresAt).getTime() <= now;
+}

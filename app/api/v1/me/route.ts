@@ -1,0 +1,19 @@
+import { json, withApiKey } from "@/lib/api/with-api-key";
+
+export const GET = withApiKey({}, (_request, { key }) =>
+  json({
+    api_key: {
+      id: key.keyId,
+      object: "api_key",
+      name: key.name,
+      environment: key.environment,
+      livemode: key.livemode,
+      last4: key.last4,
+      created_at: key.createdAt.toISOString(),
+    },
+    user: { id: key.user.id, email: key.user.email, name: key.user.name },
+    organization: { id: key.organization.id, name: key.organization.name, slug: key.organization.slug },
+    role: key.role,
+    permissions: [...key.permissions],
+  }),
+);

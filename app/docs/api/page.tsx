@@ -1,0 +1,120 @@
+import type { Metadata } from "next";
+import { headers } from "next/headers";
+import Link from "next/link";
+import { API_ERROR_HELP, API_ERRORS, type ApiErrorCode } from "@/lib/api/errors";
+import { API_ROUTES } from "@/lib/api/routes";
+
+export const metadata: Metadata = { title: "API reference" };
+
+async function origin(): Promise<string> {
+  const h = await headers();
+  const host = h.get("x-forwarded-host") ?? h.get("host") ?? "localhost:3000";
+  const proto = h.get("x-forwarded-proto") ?? "http";
+  return `${proto}://${host}`;
+}
+
+export default async function ApiDocsPage() {
+  const base = await origin();
+  const codes = Object.keys(API_ERRORS) as ApiErrorCode[];
+  return (
+    <main className="mx-auto max-w-4xl space-y-12 px-4 py-10">
+      <header className="space-y-2">
+        <Link href="/settings/api-keys" className="text-muted-foreground text-sm hover:underline">
+          ← Paygentic dashboard
+        </Link>
+        <h1 className="text-3xl font-semibold tracking-tight">API reference</h1>
+        <p className="text-muted-foreground">
+          JSON over HTTPS at <code className="font-mono">{base}/api/v1</code>. Machine-readable:{" "}
+          <a className="underline" href="/api/v1/openapi.json">
+            OpenAPI 3.1 document
+          </a>
+          .
+        </p>
+      </header>
+
+      <section id="authentication" className="space-y-3">
+        <h2 className="text-xl font-semibold">Authentication</h2>
+        <p>
+          Create a key in <strong>Settings → API Keys</strong> and send it in the <code>Authorization</code> header. Keys start
+          with <code>sk_live_</code> (production) or <code>sk_test_</code> (staging and development); a test key sees only
+          test-mode data. A key acts with its owner&apos;s <em>current</em> role in the key&apos;s organization: a role change
+          applies to the next request, and revoking a key stops it at once.
+        </p>
+        <pre className="bg-muted overflow-x-auto rounded-md p-4 font-mono text-sm">{`curl -H "Authorization: Bearer sk_live_…" ${base}/api/v1/me`}</pre>
+        <p className="text-muted-foreground text-sm">
+          Every response carries an <code>X-Request-Id</code>; quote it when you contact support. Never put keys in source
+          control: use environment variables or a secret manager.
+        </p>
+      </section>
+
+      <section id="errors" className="space-y-3">
+        <h2 className="text-xl font-semibold">Errors</h2>
+        <p>
+          Errors are <code>{`{"error":{"type","code","message","request_id","doc_url"}}`}</code>; validation errors add{" "}
+          <code>issues</code>. Every 401 has a <code>WWW-Authenticate</code> header.
+        </p>
+        <div className="overflow-x-auto rounded-md border">
+          <table className="w-full text-sm">
+            <thead className="bg-muted/50 text-left">
+              <tr>
+                <th className="p-2">Status</th>
+                <th className="p-2">Code</th>
+                <th className="p-2">What to do</th>
+              </tr>
+            </thead>
+            <tbody>
+              {codes.map((code) => (
+                <tr key={code} id={code} className="border-t align-top target:bg-yellow-50">
+                  <td className="p-2 font-mono">{API_ERRORS[code].status}</td>
+                  <td className="p-2 font-mono">
+                    {code}
+                    <div className="text-muted-foreground text-xs">{API_ERRORS[code].type}</div>
+                  </td>
+                  <td className="p-2">{API_ERROR_HELP[code]}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+
+      <section id="routes" className="space-y-8">
+        <h2 className="text-xl font-semibold">Routes</h2>
+        {API_ROUTES.map((route) => (
+          <article key={`${route.method} ${route.path}`} className="space-y-2 border-t pt-6">
+            <h3 className="font-mono text-base font-semibold">
+              {route.method} {route.path}
+            </h3>
+            <p className="font-medium">{route.summary}</p>
+            <p className="text-muted-foreground text-sm">{route.description}</p>
+            <p className="text-sm">
+              {route.auth ? (
+                <>
+                  Authentication: API key{route.permission ? (
+                    <>
+                      {" "}
+                      with <code>{route.permission}</code>
+                    </>
+                  ) : null}
+                  .
+                </>
+              ) : (
+                "Authentication: none."
+              )}{" "}
+              Errors:{" "}
+              {route.errors.map((code, i) => (
+                <span key={code}>
+                  {i > 0 ? ", " : ""}
+                  <a className="font-mono underline" href={`#${code}`}>
+                    {code}
+                  </a>
+                </span>
+              ))}
+            </p>
+            <pre className="bg-muted overflow-x-auto rounded-md p-4 font-mono text-sm">{route.curl.replaceAll("$ORIGIN", base)}</pre>
+          </article>
+        ))}
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,254 @@
+import { expect, test, type Page } from "@playwright/test";
+import { API_KEYS_PATH, DEMO_PASSWORD, DEMO_USERS, INVALID_CREDENTIALS, demoUser, onPath, signIn, storageStatePath, submitLogin } from "./helpers";
+
+const TOO_MANY_ATTEMPTS = /^Too many attempts\. Try again in \d+ minutes?\.$/;
+
+/** Submits the login form once and waits for the credentials round trip and the form to settle. */
+async function attemptLogin(page: Page, email: string, password: string): Promise<void> {
+  const response = page.waitForResponse((r) => r.url().includes("/api/auth/callback/credentials"));
+  await submitLogin(page, email, password);
+  await response;
+  await expect(page.getByRole("button", { name: "Sign in" })).toBeEnabled();
+}
+
+async function expectLoginError(page: Page, message: string | RegExp): Promise<void> {
+  // Scoped to the form: Next's route announcer also has role="alert".
+  const alert = page.locator("form").getByRole("alert");
+  await expect(alert).toHaveText(message);
+  await expect(page).toHaveURL(onPath("/login"));
+  // Nothing else leaks: one message, no stack, no hint which of the two fields was wrong.
+  await expect(page.getByText(/user not found|no such user|unknown email|wrong password|error:|stack/i)).toHaveCount(0);
+}
+
+async function sessionCookie(page: Page) {
+  return (await page.context().cookies()).find((c) => c.name.endsWith("next-auth.session-token"));
+}
+
+test.describe("sign in", () => {
+  for (const user of DEMO_USERS) {
+    test(`${user.email} (${user.role}) lands on API Keys in ${user.organization}`, async ({ page }) => {
+      await signIn(page, user.email);
+      await expect(page).toHaveURL(onPath(API_KEYS_PATH));
+      await expect(page.getByTestId("current-organization")).toHaveText(user.organization);
+      await expect(page.getByRole("button", { name: "Account menu" })).toBeVisible();
+      expect(await sessionCookie(page)).toMatchObject({ httpOnly: true, sameSite: "Lax" });
+    });
+  }
+
+  test("a signed-in visit to /login goes to the dashboard", async ({ page }) => {
+    await signIn(page, demoUser("viewer").email);
+    await page.goto("/login");
+    await expect(page).toHaveURL(onPath(API_KEYS_PATH));
+  });
+});
+
+test.describe("saved sessions from auth.setup.ts", () => {
+  for (const user of DEMO_USERS) {
+    test.describe(user.role, () => {
+      test.use({ storageState: storageStatePath(user.role) });
+      test(`${user.email} starts signed in`, async ({ page }) => {
+        await page.goto(API_KEYS_PATH);
+        await expect(page).toHaveURL(onPath(API_KEYS_PATH));
+        await expect(page.getByTestId("current-organization")).toHaveText(user.organization);
+      });
+    });
+  }
+});
+
+test.describe("invalid credentials get one neutral answer", () => {
+  test("wrong password, then the right one", async ({ page }) => {
+    const { email } = demoUser("admin");
+    await page.goto("/login");
+    await attemptLogin(page, email, "not-the-password");
+    await expectLoginError(page, INVALID_CREDENTIALS);
+    expect(await sessionCookie(page)).toBeUndefined();
+
+    // The form keeps working: correcting the password signs in.
+    await signIn(page, email);
+    await expect(page.getByTestId("current-organization")).toHaveText("Acme Inc");
+  });
+
+  test("unknown email", async ({ page }) => {
+    await page.goto("/login");
+    await attemptLogin(page, "nobody-here@acme.test", DEMO_PASSWORD);
+    await expectLoginError(page, INVALID_CREDENTIALS);
+  });
+
+  test("empty fields", async ({ page }) => {
+    await page.goto("/login");
+    await attemptLogin(page, "", "");
+    await expectLoginError(page, INVALID_CREDENTIALS);
+  });
+
+  test("empty password for a real user", async ({ page }) => {
+    await page.goto("/login");
+    await attemptLogin(page, demoUser("viewer").email, "");
+    await expectLoginError(page, INVALID_CREDENTIALS);
+  });
+
+  test("a 10 kB password", async ({ page }) => {
+    await page.goto("/login");
+    await attemptLogin(page, demoUser("owner").email, "x".repeat(10 * 1024));
+    await expectLoginError(page, INVALID_CREDENTIALS);
+  });
+
+  test("a 10 kB email", async ({ page }) => {
+    await page.goto("/login");
+    await attemptLogin(page, `${"a".repeat(10 * 1024)}@acme.test`, DEMO_PASSWORD);
+    await expectLoginError(page, INVALID_CREDENTIALS);
+  });
+});
+
+test("10 failures for one email lock it out with a retry time, other emails unaffected", async ({ page }) => {
+  // This email is used by no other test, so the per-email+IP counter starts at zero.
+  const email = "throttle-test@acme.test";
+  await page.goto("/login");
+  for (let attempt = 1; attempt <= 10; attempt++) {
+    await attemptLogin(page, email, `wrong-password-${attempt}`);
+    await expectLoginError(page, INVALID_CREDENTIALS);
+  }
+  await attemptLogin(page, email, "wrong-password-11");
+  await expectLoginError(page, TOO_MANY_ATTEMPTS);
+
+  // Email is matched case-insensitively and trimmed, so a variant is blocked too.
+  await attemptLogin(page, `  ${email.toUpperCase()} `, "wrong-password-12");
+  await expectLoginError(page, TOO_MANY_ATTEMPTS);
+
+  // The lock-out is per email: a demo user signs in from the same address.
+  await signIn(page, demoUser("globex-owner").email);
+  await expect(page.getByTestId("current-organization")).toHaveText("Globex");
+});
+
+test.describe("signed out", () => {
+  test("sign out returns to /login; protected pages then redirect with a callbackUrl that is honoured", async ({ page }) => {
+    await signIn(page, demoUser("owner").email);
+    await expect(page.getByRole("button", { name: "Account menu" })).toBeVisible();
+    await page.getByRole("button", { name: "Account menu" }).click();
+    await page.getByRole("menuitem", { name: "Sign out" }).click();
+    await page.waitForURL(onPath("/login"));
+    await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+    expect(await sessionCookie(page)).toBeUndefined();
+
+    await page.goto(API_KEYS_PATH);
+    await expect(page).toHaveURL(onPath("/login"));
+    expect(new URL(page.url()).searchParams.get("callbackUrl")).toBe(API_KEYS_PATH);
+
+    await signIn(page, demoUser("owner").email);
+    await expect(page).toHaveURL(onPath(API_KEYS_PATH));
+    await expect(page.getByTestId("current-organization")).toHaveText("Acme Inc");
+  });
+
+  test("after the redirect, signing in lands on the page asked for, not the default", async ({ page }) => {
+    const wanted = "/settings/members?from=e2e";
+    await page.goto(wanted);
+    await expect(page).toHaveURL(onPath("/login"));
+    expect(new URL(page.url()).searchParams.get("callbackUrl")).toBe(wanted);
+
+    await submitLogin(page, demoUser("admin").email, DEMO_PASSWORD);
+    await page.waitForURL(onPath("/settings/members"));
+    expect(new URL(page.url()).searchParams.get("from")).toBe("e2e");
+  });
+
+  for (const path of ["/", "/settings", "/settings/api-keys", "/settings/members"]) {
+    test(`a visit to ${path} redirects to /login`, async ({ page }) => {
+      await page.goto(path);
+      await expect(page).toHaveURL(onPath("/login"));
+      await expect(page.getByLabel("Email")).toBeVisible();
+      await expect(page.getByTestId("current-organization")).toHaveCount(0);
+    });
+  }
+});
+
+test.describe("organizations", () => {
+  test("dana switches from Acme Inc to Globex and the choice persists", async ({ page }) => {
+    const dana = demoUser("developer");
+    await signIn(page, dana.email);
+    const current = page.getByTestId("current-organization");
+    await expect(current).toHaveText("Acme Inc");
+
+    await page.getByRole("button", { name: "Switch organization (current: Acme Inc)" }).click();
+    const items = page.getByRole("menuitem");
+    await expect(items).toHaveCount(2);
+    await expect(items.nth(0)).toContainText("Acme Inc");
+    await expect(items.nth(1)).toContainText("Globex");
+    await page.getByRole("menuitem", { name: /Globex/ }).click();
+
+    await expect(current).toHaveText("Globex");
+    await expect(page.getByRole("button", { name: "Switch organization (current: Globex)" })).toBeVisible();
+    await expect(page).toHaveURL(onPath(API_KEYS_PATH));
+
+    await page.reload();
+    await expect(current).toHaveText("Globex");
+
+    // And back again.
+    await page.getByRole("button", { name: "Switch organization (current: Globex)" }).click();
+    await page.getByRole("menuitem", { name: /Acme Inc/ }).click();
+    await expect(current).toHaveText("Acme Inc");
+    await page.reload();
+    await expect(current).toHaveText("Acme Inc");
+  });
+
+  test("a forged organization cookie for an organization the user is not in is ignored", async ({ page, baseURL }) => {
+    // Whatever the cookie says, alice (a member of Acme Inc only) stays in Acme Inc.
+    await signIn(page, demoUser("owner").email);
+    await page.context().addCookies([{ name: "paygentic_org", value: "not-a-real-organization", url: baseURL! }]);
+    await page.reload();
+    await expect(page.getByTestId("current-organization")).toHaveText("Acme Inc");
+  });
+
+  test("alice, in one organization, sees it without a switcher", async ({ page }) => {
+    await signIn(page, demoUser("owner").email);
+    await expect(page.getByTestId("current-organization")).toHaveText("Acme Inc");
+    await expect(page.getByRole("button", { name: /Switch organization/ })).toHaveCount(0);
+  });
+});
+
+test.describe("open redirects", () => {
+  // Every request for the attacker's host is recorded (redirect hops included). Direct ones are
+  // answered here rather than failing in DNS; a server redirect's target can't be routed.
+  let evilRequests: string[];
+  test.beforeEach(async ({ context }) => {
+    evilRequests = [];
+    const isEvil = (url: URL) => url.hostname === "evil.test";
+    context.on("request", (request) => {
+      if (isEvil(new URL(request.url()))) evilRequests.push(request.url());
+    });
+    await context.route(isEvil, (route) => route.fulfill({ status: 200, contentType: "text/html", body: "<h1>evil.test</h1>" }));
+  });
+
+  async function expectOnOurOrigin(page: Page, baseURL: string | undefined) {
+    expect(evilRequests, "the browser was sent to evil.test").toEqual([]);
+    expect(new URL(page.url()).origin).toBe(new URL(baseURL!).origin);
+    await expect(page).toHaveURL(onPath(API_KEYS_PATH));
+  }
+
+  test("an absolute callbackUrl is ignored when signing in", async ({ page, baseURL }) => {
+    await page.goto("/login?callbackUrl=https://evil.test");
+    await signIn(page, demoUser("owner").email);
+    await expectOnOurOrigin(page, baseURL);
+  });
+
+  // Browsers drop tabs and newlines from URLs, so "/\t/evil.test" is "//evil.test" once followed.
+  const HOSTILE = ["https://evil.test/x", "//evil.test", "/\\evil.test", "javascript:alert(1)", "/\t/evil.test", "/\n/evil.test", "/\r\n/evil.test"];
+
+  for (const callbackUrl of HOSTILE) {
+    test(`signing in from /login?callbackUrl=${JSON.stringify(callbackUrl)} stays on our origin`, async ({ page, baseURL }) => {
+      await page.goto(`/login?callbackUrl=${encodeURIComponent(callbackUrl)}`);
+      await submitLogin(page, demoUser("owner").email, DEMO_PASSWORD);
+      await page.waitForURL((url) => url.pathname !== "/login", { waitUntil: "commit", timeout: 10_000 }).catch(() => {});
+      await expectOnOurOrigin(page, baseURL);
+    });
+
+    test(`a signed-in visit to /login?callbackUrl=${JSON.stringify(callbackUrl)} stays on our origin`, async ({ page, baseURL }) => {
+      await signIn(page, demoUser("viewer").email);
+      let status: number | undefined;
+      // A redirect to the attacker's host fails in DNS: let the assertions below say what happened.
+      await page.goto(`/login?callbackUrl=${encodeURIComponent(callbackUrl)}`).then(
+        (response) => void (status = response?.status()),
+        () => {},
+      );
+      await expectOnOurOrigin(page, baseURL);
+      expect(status, "no 500 for a hostile callbackUrl").toBeLessThan(500);
+    });
+  }
+});

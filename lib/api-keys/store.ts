@@ -1,0 +1,308 @@
+import { recordAudit, type AuditActor } from "@/lib/audit";
+import { db } from "@/lib/db";
+import { env } from "@/lib/env";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { can, type Role } from "@/lib/permissions";
+import { generateApiKey, hashApiKey, modeForEnvironment } from "./format";
+import { publishInvalidation } from "./invalidation";
+import {
+  MAX_ACTIVE_KEYS_PER_MEMBER,
+  type CreateApiKeyInput,
+  type Environment,
+  type ListApiKeysQuery,
+} from "./schemas";
+
+// Every query here is scoped by organization: a key id from another organization is "not found".
+
+export type ApiKeyView = {
+  id: string;
+  name: string;
+  description: string | null;
+  environment: Environment;
+  livemode: boolean;
+  prefix: string;
+  last4: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  revokeReason: string | null;
+  revokedBy: { id: string; name: string; email: string } | null;
+  owner: { id: string; name: string; email: string };
+};
+
+export type ApiKeyErrorCode = "limit_reached" | "not_found" | "forbidden" | "already_revoked";
+
+export class ApiKeyError extends Error {
+  constructor(
+    readonly code: ApiKeyErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ApiKeyError";
+  }
+}
+
+const VIEW_SELECT = {
+  id: true,
+  name: true,
+  description: true,
+  environment: true,
+  prefix: true,
+  last4: true,
+  createdAt: true,
+  lastUsedAt: true,
+  expiresAt: true,
+  revokedAt: true,
+  revokeReason: true,
+  revokedBy: { select: { id: true, name: true, email: true } },
+  user: { select: { id: true, name: true, email: true } },
+} satisfies Prisma.ApiKeySelect;
+
+type ViewRow = Prisma.ApiKeyGetPayload<{ select: typeof VIEW_SELECT }>;
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+// A plain object for the UI and the API: never the hash, never the key.
+function toView(row: ViewRow): ApiKeyView {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    environment: row.environment,
+    livemode: row.environment === "production",
+    prefix: row.prefix,
+    last4: row.last4,
+    createdAt: row.createdAt.toISOString(),
+    lastUsedAt: iso(row.lastUsedAt),
+    expiresAt: iso(row.expiresAt),
+    revokedAt: iso(row.revokedAt),
+    revokeReason: row.revokeReason,
+    revokedBy: row.revokedBy,
+    owner: row.user,
+  };
+}
+
+export function hashKey(key: string): string {
+  return hashApiKey(key, env().apiKeyHashSecret);
+}
+
+export type CreatedApiKey = { key: string; apiKey: ApiKeyView; duplicateName: boolean };
+
+export async function createApiKey(params: {
+  organizationId: string;
+  userId: string;
+  input: CreateApiKeyInput;
+  actor: AuditActor;
+}): Promise<CreatedApiKey> {
+  const { organizationId, userId, input, actor } = params;
+  const generated = generateApiKey(modeForEnvironment(input.environment));
+  return db().$transaction(async (tx) => {
+    // Serialises creates per member so two concurrent requests can't both take the 100th slot.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`api_key_create:${organizationId}:${userId}`}))`;
+    const active = await tx.apiKey.count({ where: { organizationId, userId, revokedAt: null } });
+    if (active >= MAX_ACTIVE_KEYS_PER_MEMBER) {
+      throw new ApiKeyError(
+        "limit_reached",
+        `You already have ${MAX_ACTIVE_KEYS_PER_MEMBER} active keys in this organization. Revoke keys you no longer use, then try again.`,
+      );
+    }
+    const duplicate = await tx.apiKey.findFirst({
+      where: { organizationId, userId, revokedAt: null, name: { equals: input.name, mode: "insensitive" } },
+      select: { id: true },
+    });
+    const row = await tx.apiKey.create({
+      data: {
+        organizationId,
+        userId,
+        name: input.name,
+        description: input.description ?? null,
+        environment: input.environment,
+        prefix: generated.prefix,
+        last4: generated.last4,
+        hash: hashKey(generated.key),
+      },
+      select: VIEW_SELECT,
+    });
+    await recordAudit(tx, {
+      organizationId,
+      actor,
+      action: "api_key.created",
+      target: { type: "api_key", id: row.id },
+      metadata: { name: row.name, environment: row.environment, owner_id: userId },
+    });
+    return { key: generated.key, apiKey: toView(row), duplicateName: duplicate !== null };
+  });
+}
+
+export type ApiKeyPage = { rows: ApiKeyView[]; total: number; page: number; pageCount: number; pageSize: number };
+
+/** One page of an organization's keys (or one member's), filtered and sorted by the database. */
+export async function listApiKeys(params: {
+  organizationId: string;
+  ownerId?: string;
+  query: Pick<ListApiKeysQuery, "status" | "environment" | "q" | "sort" | "dir" | "page" | "size">;
+}): Promise<ApiKeyPage> {
+  const { organizationId, ownerId, query } = params;
+  const where: Prisma.ApiKeyWhereInput = {
+    organizationId,
+    ...(ownerId ? { userId: ownerId } : {}),
+    revokedAt: query.status === "revoked" ? { not: null } : null,
+    ...(query.environment ? { environment: query.environment } : {}),
+    ...(query.q ? { name: { contains: query.q, mode: "insensitive" } } : {}),
+  };
+  const orderBy: Prisma.ApiKeyOrderByWithRelationInput[] =
+    query.sort === "last_used"
+      ? [{ lastUsedAt: { sort: query.dir, nulls: "last" } }, { createdAt: "desc" }, { id: "desc" }]
+      : [{ createdAt: query.dir }, { id: query.dir }];
+  const [total, rows] = await Promise.all([
+    db().apiKey.count({ where }),
+    db().apiKey.findMany({
+      where,
+      orderBy,
+      skip: (query.page - 1) * query.size,
+      take: query.size,
+      select: VIEW_SELECT,
+    }),
+  ]);
+  return {
+    rows: rows.map(toView),
+    total,
+    page: query.page,
+    pageSize: query.size,
+    pageCount: Math.max(1, Math.ceil(total / query.size)),
+  };
+}
+
+export async function getApiKey(organizationId: string, keyId: string): Promise<ApiKeyView | null> {
+  const row = await db().apiKey.findFirst({ where: { id: keyId, organizationId }, select: VIEW_SELECT });
+  return row ? toView(row) : null;
+}
+
+export type RevokeActor = AuditActor & { userId: string; role: Role };
+
+/**
+ * Revokes one key. Your own key needs api_keys:write, anyone else's api_keys:manage. Takes effect
+ * in this process's verification cache before it returns, and in other instances via NOTIFY.
+ */
+export async function revokeApiKey(params: {
+  organizationId: string;
+  keyId: string;
+  actor: RevokeActor;
+  reason?: string;
+}): Promise<ApiKeyView> {
+  const { organizationId, keyId, actor } = params;
+  const reason = params.reason ?? "revoked_by_user";
+  const result = await db().$transaction(async (tx) => {
+    const key = await tx.apiKey.findFirst({
+      where: { id: keyId, organizationId },
+      select: { id: true, userId: true, hash: true, name: true, revokedAt: true, revokedBy: { select: { name: true } } },
+    });
+    if (!key) throw new ApiKeyError("not_found", "That key doesn't exist in this organization. Refresh the list.");
+    const permission = key.userId === actor.userId ? "api_keys:write" : "api_keys:manage";
+    if (!can(actor.role, permission)) {
+      throw new ApiKeyError(
+        "forbidden",
+        key.userId === actor.userId
+          ? "Your role can't revoke keys."
+          : "Only owners and admins can revoke another member's key. Ask an admin of this organization.",
+      );
+    }
+    if (key.revokedAt) {
+      throw new ApiKeyError(
+        "already_revoked",
+        `This key was already revoked${key.revokedBy ? ` by ${key.revokedBy.name}` : ""} at ${key.revokedAt.toISOString()}. Refresh the list.`,
+      );
+    }
+    // The revokedAt guard makes two concurrent revokes produce one revocation and one clear error.
+    const updated = await tx.apiKey.updateMany({
+      where: { id: key.id, organizationId, revokedAt: null },
+      data: { revokedAt: new Date(), revokedById: actor.userId, revokeReason: reason },
+    });
+    if (updated.count === 0) throw new ApiKeyError("already_revoked", "This key was just revoked by someone else. Refresh the list.");
+    await recordAudit(tx, {
+      organizationId,
+      actor,
+      action: "api_key.revoked",
+      target: { type: "api_key", id: key.id },
+      metadata: { name: key.name, reason, owner_id: key.userId },
+    });
+    const row = await tx.apiKey.findUniqueOrThrow({ where: { id: key.id }, select: VIEW_SELECT });
+    return { view: toView(row), hash: key.hash };
+  });
+  await publishInvalidation({ keyHashes: [result.hash] });
+  return result.view;
+}
+
+/** Inside a member-removal transaction: revoke every active key the member has in the organization. */
+export async function revokeMemberKeysInTx(
+  tx: Prisma.TransactionClient,
+  params: { organizationId: string; userId: string; actor: AuditActor; reason: string },
+): Promise<string[]> {
+  const keys = await tx.apiKey.findMany({
+    where: { organizationId: params.organizationId, userId: params.userId, revokedAt: null },
+    select: { id: true, hash: true, name: true },
+  });
+  if (keys.length === 0) return [];
+  await tx.apiKey.updateMany({
+    where: { id: { in: keys.map((k) => k.id) }, revokedAt: null },
+    data: { revokedAt: new Date(), revokedById: params.actor.userId, revokeReason: params.reason },
+  });
+  for (const key of keys) {
+    await recordAudit(tx, {
+      organizationId: params.organizationId,
+      actor: params.actor,
+      action: "api_key.revoked",
+      target: { type: "api_key", id: key.id },
+      metadata: { name: key.name, reason: params.reason, owner_id: params.userId },
+    });
+  }
+  return keys.map((k) => k.hash);
+}
+
+/** The API's key list: newest first, keyset pagination on (createdAt, id). */
+export async function listApiKeysAfter(params: {
+  organizationId: string;
+  ownerId?: string;
+  limit: number;
+  after?: { at: Date; id: string };
+}): Promise<{ rows: ApiKeyView[]; hasMore: boolean }> {
+  const { organizationId, ownerId, limit, after } = params;
+  const rows = await db().apiKey.findMany({
+    where: {
+      organizationId,
+      ...(ownerId ? { userId: ownerId } : {}),
+      ...(after ? { OR: [{ createdAt: { lt: after.at } }, { createdAt: after.at, id: { lt: after.id } }] } : {}),
+    },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: limit + 1,
+    select: VIEW_SELECT,
+  });
+  return { rows: rows.slice(0, limit).map(toView), hasMore: rows.length > limit };
+}
+
+/**
+ * A key reported as leaked (POST /api/v1/api-keys/exposed): possession is the proof, so it is
+ * revoked whoever reports it. Returns nothing the caller may learn from.
+ */
+export async function revokeExposedKey(key: string, actor: Omit<AuditActor, "userId">): Promise<void> {
+  const hash = hashKey(key);
+  const revoked = await db().$transaction(async (tx) => {
+    const row = await tx.apiKey.findUnique({ where: { hash }, select: { id: true, organizationId: true, userId: true, name: true, revokedAt: true } });
+    if (!row || row.revokedAt) return false;
+    const updated = await tx.apiKey.updateMany({
+      where: { id: row.id, revokedAt: null },
+      data: { revokedAt: new Date(), revokeReason: "exposed" },
+    });
+    if (updated.count === 0) return false;
+    await recordAudit(tx, {
+      organizationId: row.organizationId,
+      actor: { ...actor, userId: null },
+      action: "api_key.revoked",
+      target: { type: "api_key", id: row.id },
+      metadata: { name: row.name, reason: "exposed", owner_id: row.userId },
+    });
+    return true;
+  });
+  if (revoked) await publishInvalidation({ keyHashes: [hash] });
+}

@@ -1,0 +1,133 @@
+import { sql } from "@/lib/db";
+import { isRole, permissionsOf, type Permission, type Role } from "@/lib/permissions";
+import { keyCache, type KeyRecord } from "./cache";
+import { parseApiKey } from "./format";
+import { ensureInvalidationListener } from "./invalidation";
+import { hashKey } from "./store";
+
+/**
+ * How a bearer key is checked, in order: shape and checksum (no I/O) → hash → cache → database →
+ * status (revoked, expired, owner still a member) → permissions from the owner's current role.
+ */
+
+export type VerifiedKey = {
+  keyId: string;
+  hash: string;
+  name: string;
+  environment: KeyRecord["environment"];
+  livemode: boolean;
+  last4: string;
+  createdAt: Date;
+  organization: KeyRecord["organization"];
+  user: KeyRecord["user"];
+  role: Role;
+  permissions: ReadonlySet<Permission>;
+};
+
+export type VerificationFailure =
+  | { ok: false; code: "malformed_api_key" }
+  | { ok: false; code: "invalid_api_key" }
+  | { ok: false; code: "revoked_api_key"; revokedAt: Date }
+  | { ok: false; code: "expired_api_key"; expiredAt: Date };
+
+export type Verification = { ok: true; key: VerifiedKey } | VerificationFailure;
+
+/** The database could not answer: the caller must refuse (503), never guess. */
+export class VerificationUnavailableError extends Error {
+  override name = "VerificationUnavailableError";
+}
+
+type Row = {
+  id: string;
+  name: string;
+  environment: KeyRecord["environment"];
+  last4: string;
+  created_at: Date;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  organization_id: string;
+  organization_name: string;
+  organization_slug: string;
+  user_id: string;
+  user_email: string;
+  user_name: string;
+  role: string | null;
+};
+
+// One indexed look-up (ApiKey.hash is unique) with the joins the API needs. Plain SQL, not Prisma:
+// this runs on every cache miss and Prisma's per-query overhead would be most of its cost.
+// Timestamps are columns without a zone that hold UTC; AT TIME ZONE makes both drivers read them so.
+const LOOKUP = `
+  SELECT k.id, k.name, k.environment::text AS environment, k.last4,
+         k."createdAt" AT TIME ZONE 'UTC' AS created_at,
+         k."expiresAt" AT TIME ZONE 'UTC' AS expires_at,
+         k."revokedAt" AT TIME ZONE 'UTC' AS revoked_at,
+         o.id AS organization_id, o.name AS organization_name, o.slug AS organization_slug,
+         u.id AS user_id, u.email AS user_email, u.name AS user_name,
+         m.role::text AS role
+    FROM "ApiKey" k
+    JOIN "Organization" o ON o.id = k."organizationId"
+    JOIN "User" u ON u.id = k."userId"
+    LEFT JOIN "Membership" m ON m."organizationId" = k."organizationId" AND m."userId" = k."userId"
+   WHERE k.hash = $1`;
+
+function toRecord(row: Row): KeyRecord {
+  const role = isRole(row.role) ? row.role : null;
+  return {
+    keyId: row.id,
+    name: row.name,
+    environment: row.environment,
+    last4: row.last4,
+    createdAt: new Date(row.created_at),
+    expiresAt: row.expires_at ? new Date(row.expires_at) : null,
+    revokedAt: row.revoked_at ? new Date(row.revoked_at) : null,
+    organization: { id: row.organization_id, name: row.organization_name, slug: row.organization_slug },
+    user: { id: row.user_id, email: row.user_email, name: row.user_name },
+    role,
+    permissions: new Set(role ? permissionsOf(role) : []),
+  };
+}
+
+async function lookup(hash: string): Promise<KeyRecord | "unknown"> {
+  const startedAt = keyCache.generation();
+  let rows: Row[];
+  try {
+    rows = await sql().query<Row>(LOOKUP, [hash]);
+  } catch (error) {
+    throw new VerificationUnavailableError(error instanceof Error ? error.message : String(error));
+  }
+  const record = rows[0] ? toRecord(rows[0]) : "unknown";
+  keyCache.set(hash, record, startedAt);
+  return record;
+}
+
+export async function verifyApiKey(token: string, now = Date.now()): Promise<Verification> {
+  const parsed = parseApiKey(token);
+  if (!parsed.ok) return { ok: false, code: "malformed_api_key" };
+  ensureInvalidationListener();
+  const hash = hashKey(parsed.key);
+  const record = keyCache.get(hash) ?? (await lookup(hash));
+  if (record === "unknown") return { ok: false, code: "invalid_api_key" };
+  if (record.revokedAt) return { ok: false, code: "revoked_api_key", revokedAt: record.revokedAt };
+  if (record.expiresAt && record.expiresAt.getTime() <= now) {
+    return { ok: false, code: "expired_api_key", expiredAt: record.expiresAt };
+  }
+  // Removing a member revokes their keys; this also covers a membership deleted any other way.
+  if (!record.role) return { ok: false, code: "invalid_api_key" };
+  return {
+    ok: true,
+    key: {
+      keyId: record.keyId,
+      hash,
+      name: record.name,
+      environment: record.environment,
+      livemode: record.environment === "production",
+      last4: record.last4,
+      createdAt: record.createdAt,
+      organization: record.organization,
+      user: record.user,
+      role: record.role,
+      permissions: record.permissions,
+    },
+  };
+}

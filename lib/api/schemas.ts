@@ -1,0 +1,95 @@
+import { z } from "zod";
+
+// Input schemas of /api/v1, also the source of the OpenAPI document (lib/api/openapi.ts).
+
+export const limitSchema = z.coerce.number().int().min(1).max(100).default(10).describe("Page size, 1–100.");
+export const cursorSchema = z
+  .string()
+  .max(512)
+  .optional()
+  .describe("`next_cursor` of the previous page.");
+
+export const listQuerySchema = z.strictObject({ limit: limitSchema, starting_after: cursorSchema });
+
+export const apiKeysListQuerySchema = z.strictObject({
+  scope: z
+    .enum(["own", "organization"])
+    .default("own")
+    .describe("`organization` lists every member's keys and needs api_keys:manage."),
+  limit: limitSchema,
+  starting_after: cursorSchema,
+});
+
+export const createUsageEventSchema = z.strictObject({
+  metric: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .regex(/^[A-Za-z0-9_.:-]+$/, "Use letters, digits and _ . : - only.")
+    .describe("What was used, e.g. `api_calls`."),
+  quantity: z.number().int().min(0).max(1_000_000_000).describe("How much, a whole number."),
+  customer_id: z.string().trim().min(1).max(255).optional().describe("Your identifier of the customer."),
+  timestamp: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe("When it happened (ISO 8601). Defaults to now."),
+});
+export type CreateUsageEvent = z.infer<typeof createUsageEventSchema>;
+
+export const exposedKeySchema = z.object({ key: z.string().max(1024).describe("The leaked key, e.g. found by a secret scanner.") });
+
+export const idSchema = z.string().min(1).max(64);
+
+// Output shapes, for the OpenAPI document.
+export const apiKeyObjectSchema = z.object({
+  id: z.string(),
+  object: z.literal("api_key"),
+  name: z.string(),
+  description: z.string().nullable(),
+  environment: z.enum(["production", "staging", "development"]),
+  livemode: z.boolean(),
+  prefix: z.string(),
+  last4: z.string(),
+  owner: z.object({ id: z.string(), name: z.string(), email: z.string() }),
+  created_at: z.string(),
+  last_used_at: z.string().nullable(),
+  expires_at: z.string().nullable(),
+  revoked_at: z.string().nullable(),
+  revoke_reason: z.string().nullable(),
+});
+
+export const usageEventObjectSchema = z.object({
+  id: z.string(),
+  object: z.literal("usage_event"),
+  livemode: z.boolean(),
+  metric: z.string(),
+  quantity: z.number().int(),
+  customer_id: z.string().nullable(),
+  timestamp: z.string(),
+  created_at: z.string(),
+  api_key_id: z.string().nullable(),
+});
+
+export const organizationObjectSchema = z.object({
+  id: z.string(),
+  object: z.literal("organization"),
+  name: z.string(),
+  slug: z.string(),
+  created_at: z.string().optional(),
+});
+
+export const errorObjectSchema = z.object({
+  error: z.object({
+    type: z.string(),
+    code: z.string(),
+    message: z.string(),
+    request_id: z.string(),
+    doc_url: z.string(),
+    issues: z.array(z.object({ path: z.string(), message: z.string(), code: z.string() })).optional(),
+  }),
+});
+
+export function listSchema<T extends z.ZodType>(item: T) {
+  return z.object({ object: z.literal("list"), data: z.array(item), has_more: z.boolean(), next_cursor: z.string().nullable() });
+}

@@ -1,0 +1,174 @@
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { env } from "@/lib/env";
+import { PrismaClient } from "@/lib/generated/prisma/client";
+import { migrate } from "@/lib/db/migrate";
+import { seedDemoData } from "@/lib/db/seed";
+
+/**
+ * Plain SQL for the few hot paths (bearer-key verification, batched last-used writes) where
+ * Prisma's per-query cost (~1 ms) would dominate. Everything else goes through Prisma.
+ */
+export interface Sql {
+  readonly kind: "pglite" | "postgres";
+  query<T>(text: string, params?: unknown[]): Promise<T[]>;
+  /** Several statements, no parameters (migrations). */
+  exec(text: string): Promise<void>;
+  /** Runs `fn` on one connection (session-level locks, multi-statement transactions). */
+  session<T>(fn: (sql: Sql) => Promise<T>): Promise<T>;
+}
+
+/** Sql over a PGlite instance. */
+export function pgliteSql(pglite: PGlite): Sql {
+  // PGlite is one session already, and a session may re-take its own advisory locks: callers
+  // that need a session (migrations) take turns instead.
+  let queue: Promise<unknown> = Promise.resolve();
+  const sql: Sql = {
+    kind: "pglite",
+    async query<T>(text: string, params?: unknown[]) {
+      return (await pglite.query<T>(text, params)).rows;
+    },
+    async exec(text: string) {
+      await pglite.exec(text);
+    },
+    session: (fn) => {
+      const run = queue.then(() => fn(sql));
+      queue = run.catch(() => {});
+      return run;
+    },
+  };
+  return sql;
+}
+
+/** Sql over a pg pool; `session` checks out one connection. */
+export function poolSql(pool: pg.Pool): Sql {
+  const sql: Sql = {
+    ...clientSql(pool),
+    async session(fn) {
+      const client = await pool.connect();
+      try {
+        const onClient: Sql = { ...clientSql(client), session: (inner) => inner(onClient) };
+        return await fn(onClient);
+      } finally {
+        client.release();
+      }
+    },
+  };
+  return sql;
+}
+
+function clientSql(client: pg.Pool | pg.PoolClient): Omit<Sql, "session"> {
+  return {
+    kind: "postgres",
+    async query<T>(text: string, params?: unknown[]) {
+      return (await client.query(text, params)).rows as T[];
+    },
+    async exec(text: string) {
+      await client.query(text);
+    },
+  };
+}
+
+type Database = {
+  prisma: PrismaClient;
+  sql: Sql;
+  pool?: pg.Pool;
+  pglite?: PGlite;
+  ready: Promise<void> | undefined;
+  close(): Promise<void>;
+};
+
+// Survives Next's dev-mode module reloads: one database (and one PGlite instance) per process.
+const store = globalThis as typeof globalThis & { __paygenticDb?: Database };
+
+function open(): Database {
+  if (process.env.NEXT_PHASE === "phase-production-build") {
+    throw new Error("The database must not be opened while `next build` runs.");
+  }
+  const config = env();
+  if (config.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: config.databaseUrl,
+      max: config.poolSize,
+      idleTimeoutMillis: 30_000,
+      connectionTimeoutMillis: 5_000,
+    });
+    // An idle client losing its connection (database restart) must not crash the process;
+    // the next query gets a fresh connection or a clear error.
+    pool.on("error", () => {});
+    const sql = poolSql(pool);
+    return {
+      prisma: new PrismaClient({ adapter: new PrismaPg(pool) }),
+      sql,
+      pool,
+      ready: undefined,
+      async close() {
+        await this.prisma.$disconnect();
+        await pool.end();
+      },
+    };
+  }
+  if (!config.pgliteDir.startsWith("memory://")) mkdirSync(config.pgliteDir, { recursive: true });
+  const pglite = new PGlite(config.pgliteDir);
+  const sql = pgliteSql(pglite);
+  return {
+    prisma: new PrismaClient({ adapter: new PrismaPGlite(pglite) }),
+    sql,
+    pglite,
+    ready: undefined,
+    async close() {
+      await this.prisma.$disconnect();
+      await pglite.close();
+    },
+  };
+}
+
+function database(): Database {
+  store.__paygenticDb ??= open();
+  return store.__paygenticDb;
+}
+
+/** The Prisma client. Call `ensureDatabase()` once before the first query of a process. */
+export function db(): PrismaClient {
+  return database().prisma;
+}
+
+export function sql(): Sql {
+  return database().sql;
+}
+
+/**
+ * Migrates (and, for the embedded database, seeds on first start) exactly once per process.
+ * A failure is not cached: the next caller tries again, so a database that was down at start-up
+ * doesn't leave the process broken until restart.
+ */
+export function ensureDatabase(): Promise<void> {
+  const d = database();
+  d.ready ??= (async () => {
+    const { applied, fresh } = await migrate(d.sql);
+    if (applied.length > 0) console.log(`[db] applied migrations: ${applied.join(", ")}`);
+    const seed = env().seedDemoData;
+    if (seed === "always" || (seed === "first-start" && fresh)) {
+      await seedDemoData(d.prisma);
+      console.log("[db] seeded demo data");
+    }
+  })().catch((error: unknown) => {
+    d.ready = undefined;
+    throw error;
+  });
+  return d.ready;
+}
+
+/** The PostgreSQL pool when DATABASE_URL is set (shared state across instances), else undefined. */
+export function postgresPool(): pg.Pool | undefined {
+  return database().pool;
+}
+
+export async function closeDatabase(): Promise<void> {
+  const d = store.__paygenticDb;
+  store.__paygenticDb = undefined;
+  await d?.close();
+}

@@ -1,0 +1,96 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+// Read once, validated once; the rest of the app imports typed values from here.
+const schema = z.object({
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgresql:// URL")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  DATA_DIR: z.string().trim().min(1).default(".data"),
+  PGLITE_DIR: z.string().trim().optional(),
+  AUTH_SECRET: z.string().min(16, "AUTH_SECRET must be at least 16 characters").optional(),
+  NEXTAUTH_SECRET: z.string().min(16, "NEXTAUTH_SECRET must be at least 16 characters").optional(),
+  API_KEY_HASH_SECRET: z.string().optional(),
+  SEED_DEMO_DATA: z.enum(["true", "false", "1", "0"]).optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  TRUST_PROXY: z.enum(["true", "false", "1", "0"]).optional(),
+});
+
+export type Env = {
+  databaseUrl: string | undefined;
+  /** Where PGlite keeps its files ("memory://" for an in-memory database). */
+  pgliteDir: string;
+  dataDir: string;
+  authSecret: string;
+  apiKeyHashSecret: string | undefined;
+  /** Demo data: seeded on the embedded database's first start unless SEED_DEMO_DATA says otherwise. */
+  seedDemoData: "first-start" | "always" | "never";
+  poolSize: number;
+  trustProxy: boolean;
+};
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+function truthy(value: string | undefined): boolean | undefined {
+  if (value === undefined) return undefined;
+  return value === "true" || value === "1";
+}
+
+/**
+ * The embedded default needs no configuration at all, so its auth secret is generated once and
+ * kept beside the database: restarting must not sign everybody out. A shared PostgreSQL database
+ * means several instances, which must agree on one secret: there we refuse to guess.
+ */
+function embeddedAuthSecret(dataDir: string): string {
+  const file = path.join(dataDir, "auth-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString("base64url");
+  writeFileSync(file, secret + "\n", { mode: 0o600, flag: "wx" });
+  return secret;
+}
+
+export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  let authSecret = e.AUTH_SECRET ?? e.NEXTAUTH_SECRET;
+  if (!authSecret) {
+    if (e.DATABASE_URL) {
+      throw new ConfigError(
+        "AUTH_SECRET is not set. With DATABASE_URL every instance must share one secret: " +
+          "set AUTH_SECRET (or NEXTAUTH_SECRET) to a random string, e.g. `openssl rand -base64 32`.",
+      );
+    }
+    authSecret = embeddedAuthSecret(dataDir);
+  }
+  return {
+    databaseUrl: e.DATABASE_URL,
+    pgliteDir: e.PGLITE_DIR || path.join(dataDir, "pglite"),
+    dataDir,
+    authSecret,
+    apiKeyHashSecret: e.API_KEY_HASH_SECRET || undefined,
+    seedDemoData:
+      truthy(e.SEED_DEMO_DATA) === true ? "always" : truthy(e.SEED_DEMO_DATA) === false || e.DATABASE_URL ? "never" : "first-start",
+    poolSize: e.DATABASE_POOL_SIZE,
+    trustProxy: truthy(e.TRUST_PROXY) ?? false,
+  };
+}
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  cached ??= readEnv();
+  return cached;
+}

@@ -1,0 +1,30 @@
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { postgresPool } from "@/lib/db";
+
+export { RateLimiterRes };
+
+type LimiterOptions = { keyPrefix: string; points: number; duration: number; blockDuration?: number };
+
+/**
+ * With a shared PostgreSQL database the counters live there, so a limit holds across instances;
+ * the in-memory insurance limiter keeps limiting (per instance) if that table can't be reached.
+ * On the embedded database there is one instance, and memory is enough.
+ */
+export function createLimiter(options: LimiterOptions): RateLimiterAbstract {
+  const memory = new RateLimiterMemory(options);
+  const pool = postgresPool();
+  if (!pool) return memory;
+  return new RateLimiterPostgres({
+    ...options,
+    storeClient: pool,
+    tableName: "rate_limits",
+    // The table comes from our migrations (model RateLimit), not from the limiter at run time.
+    tableCreated: true,
+    insuranceLimiter: memory,
+    clearExpiredByTimeout: true,
+  });
+}
+
+export function isRateLimited(error: unknown): error is RateLimiterRes {
+  return error instanceof RateLimiterRes;
+}

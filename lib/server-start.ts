@@ -1,0 +1,39 @@
+import { flushLastUsed } from "@/lib/api-keys/last-used";
+import { stopInvalidationListener } from "@/lib/api-keys/invalidation";
+import { closeDatabase, ensureDatabase } from "@/lib/db";
+import { env } from "@/lib/env";
+
+/**
+ * Migrate, and on the embedded database's first start, seed. A database that is down is retried by
+ * the first request that needs it (see ensureDatabase), so the process still starts and
+ * /api/health/ready answers 503 until it is back.
+ */
+export async function onServerStart(): Promise<void> {
+  env();
+  await ensureDatabase().catch((error: unknown) => {
+    console.error(`[db] not ready yet: ${error instanceof Error ? error.message : String(error)}`);
+  });
+  // scripts/start.mjs sets NEXT_MANUAL_SIG_HANDLE so that shutdown is ours: write the pending
+  // last-used times (a rolling restart must not lose them) and close the embedded database cleanly.
+  if (process.env.NEXT_MANUAL_SIG_HANDLE) {
+    process.once("SIGTERM", () => void shutdown(143));
+    process.once("SIGINT", () => void shutdown(130));
+  }
+}
+
+let stopping = false;
+
+async function shutdown(exitCode: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  const deadline = new Promise((resolve) => setTimeout(resolve, 5_000).unref());
+  await Promise.race([
+    (async () => {
+      await flushLastUsed({ force: true }).catch(() => 0);
+      await stopInvalidationListener();
+      await closeDatabase().catch(() => {});
+    })(),
+    deadline,
+  ]);
+  process.exit(exitCode);
+}

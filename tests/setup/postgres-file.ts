@@ -1,0 +1,4 @@
+import { inject } from "vitest";
+
+// Read by lib/env on first use, which happens after this file runs.
+process.env.DATABASE_URL = inject("postgresUrl");

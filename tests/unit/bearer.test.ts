@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { parseAuthorization } from "@/lib/api/with-api-key";
+import { safeCallbackPath } from "@/lib/safe-redirect";
+
+const KEY = "sk_live_" + "a".repeat(38);
+
+describe("Authorization header parsing (RFC 6750 §2.1)", () => {
+  it.each([
+    [null, "missing"],
+    ["", "missing"],
+    ["   ", "missing"],
+    [`Bearer ${KEY}`, { token: KEY }],
+    [`bearer ${KEY}`, { token: KEY }],
+    [`BEARER ${KEY}`, { token: KEY }],
+    [`Bearer  ${KEY}`, { token: KEY }], // 1*SP
+    [`Bearer ${KEY} `, { token: KEY }], // trailing OWS is not part of the field value
+    [`Bearer ${KEY} ${KEY}`, "malformed"],
+    [`Bearer ${KEY},realm="x"`, "malformed"],
+    ["Bearer", "malformed"],
+    ["Bearer ", "malformed"],
+    ["Basic dXNlcjpwYXNz", "malformed"],
+    [KEY, "malformed"],
+    [`Token ${KEY}`, "malformed"],
+    [`Bearer\t${KEY}`, "malformed"],
+  ] as const)("%j → %j", (header, expected) => {
+    expect(parseAuthorization(header)).toEqual(expected);
+  });
+});
+
+describe("callback paths after sign-in", () => {
+  it.each([
+    ["/settings/members", "/settings/members"],
+    ["/settings/api-keys?status=revoked", "/settings/api-keys?status=revoked"],
+    ["https://evil.test", "/settings/api-keys"],
+    ["//evil.test", "/settings/api-keys"],
+    ["/\\evil.test", "/settings/api-keys"],
+    ["/login", "/settings/api-keys"],
+    [undefined, "/settings/api-keys"],
+  ])("%s → %s", (input, expected) => {
+    expect(safeCallbackPath(input)).toBe(expected);
+  });
+});
