@@ -69,6 +69,7 @@ async function revoke(page: Page, name: string): Promise<void> {
 
 test.describe("API keys", () => {
   test("alice creates, copies, lists and revokes a key", async ({ page }) => {
+    test.slow(); // several sign-ins and round trips; the default 30 s is tight on a busy machine
     const name = uniqueName("CI deploy");
     await signIn(page, demoUser("owner").email);
 
@@ -130,6 +131,7 @@ test.describe("API keys", () => {
     await confirm.getByRole("button", { name: "Cancel" }).click();
     await expect(confirm).toBeHidden();
     await expect(keyRow(page, name)).toHaveCount(1);
+    await expect(keyRow(page, name).getByRole("button", { name: "Revoke" })).toBeFocused();
 
     await revoke(page, name);
     await expect(page.getByText("API key revoked")).toBeVisible();
@@ -216,9 +218,12 @@ test.describe("API keys", () => {
       await finishCreate(page);
     }
 
-    await page.getByLabel("Search keys").fill(prefix);
+    const search = page.getByLabel("Search keys");
+    await search.fill(prefix);
     await expect(page).toHaveURL(new RegExp(`q=${encodeURIComponent(prefix).replace(/%20/g, "\\+")}`));
     await expect(page.getByText("11 keys")).toBeVisible();
+    // The list re-renders around the search box without taking the caret away.
+    await expect(search).toBeFocused();
 
     await page.getByLabel("Rows per page").selectOption("10");
     await expect(page).toHaveURL(/size=10/);
@@ -289,6 +294,7 @@ test.describe("API keys", () => {
   });
 
   test("adam (admin) sees alice's key under All keys and revokes it", async ({ page }) => {
+    test.slow(); // several sign-ins and round trips; the default 30 s is tight on a busy machine
     const name = uniqueName("Alice service");
     await signIn(page, demoUser("owner").email);
     await createKey(page, name, { environment: "Production" });
@@ -315,6 +321,7 @@ test.describe("API keys", () => {
   });
 
   test("gina (Globex owner) never sees Acme keys", async ({ page }) => {
+    test.slow(); // several sign-ins and round trips; the default 30 s is tight on a busy machine
     const name = uniqueName("Acme secret project");
     await signIn(page, demoUser("owner").email);
     await createKey(page, name);

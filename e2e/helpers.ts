@@ -43,7 +43,7 @@ export function storageStatePath(role: DemoRole): string {
   return path.join(__dirname, ".auth", `${role}.json`);
 }
 
-/** A URL matcher for a pathname on our own origin, ignoring the query string. */
+/** A URL matcher for a pathname, ignoring the query string (check the origin separately). */
 export function onPath(pathname: string): (url: URL) => boolean {
   return (url) => url.pathname === pathname;
 }

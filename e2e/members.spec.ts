@@ -153,6 +153,8 @@ test.describe.serial("removing a member", () => {
       await save.getByRole("button", { name: "Done" }).click();
       await expect(page.getByRole("row").filter({ hasText: keyName })).toBeVisible();
       createdKey = true;
+    } else {
+      test.info().annotations.push({ type: "note", description: "No Create new key button: skipped creating and checking dana's key." });
     }
     await signOut(page);
 

@@ -18,7 +18,6 @@ const schema = z.object({
   API_KEY_HASH_SECRET: z.string().optional(),
   SEED_DEMO_DATA: z.enum(["true", "false", "1", "0"]).optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
-  TRUST_PROXY: z.enum(["true", "false", "1", "0"]).optional(),
 });
 
 export type Env = {
@@ -31,7 +30,6 @@ export type Env = {
   /** Demo data: seeded on the embedded database's first start unless SEED_DEMO_DATA says otherwise. */
   seedDemoData: "first-start" | "always" | "never";
   poolSize: number;
-  trustProxy: boolean;
 };
 
 export class ConfigError extends Error {
@@ -57,7 +55,7 @@ function embeddedAuthSecret(dataDir: string): string {
   return secret;
 }
 
-export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+export function readEnv(source: Record<string, string | undefined> = process.env): Env {
   const parsed = schema.safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
@@ -84,7 +82,6 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     seedDemoData:
       truthy(e.SEED_DEMO_DATA) === true ? "always" : truthy(e.SEED_DEMO_DATA) === false || e.DATABASE_URL ? "never" : "first-start",
     poolSize: e.DATABASE_POOL_SIZE,
-    trustProxy: truthy(e.TRUST_PROXY) ?? false,
   };
 }
 

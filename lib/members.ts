@@ -1,6 +1,7 @@
+import "server-only";
 import { recordAudit, type AuditActor } from "@/lib/audit";
 import { publishInvalidation } from "@/lib/api-keys/invalidation";
-import { revokeMemberKeysInTx } from "@/lib/api-keys/store";
+import { actorRole, revokeMemberKeysInTx } from "@/lib/api-keys/store";
 import { db } from "@/lib/db";
 import { canAssignRole, canRemoveMember, can, type Role } from "@/lib/permissions";
 
@@ -62,10 +63,11 @@ export async function changeMemberRole(params: {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`members:${organizationId}`}))`;
     const member = await tx.membership.findFirst({ where: { id: membershipId, organizationId } });
     if (!member) throw new MemberError("not_found", "That person is no longer a member. Refresh the list.");
-    if (!canAssignRole(actor.role, member.role, role)) {
+    const actingRole = (await actorRole(tx, organizationId, actor.userId)) ?? "viewer";
+    if (!canAssignRole(actingRole, member.role, role)) {
       throw new MemberError(
         "forbidden",
-        can(actor.role, "members:manage")
+        can(actingRole, "members:manage")
           ? "Only an owner can change an owner's role or make someone an owner."
           : "Only owners and admins can change roles.",
       );
@@ -99,10 +101,11 @@ export async function removeMember(params: { organizationId: string; membershipI
     const member = await tx.membership.findFirst({ where: { id: membershipId, organizationId } });
     if (!member) throw new MemberError("not_found", "That person is no longer a member. Refresh the list.");
     if (member.userId === actor.userId) throw new MemberError("self", "You can't remove yourself here. Ask another owner or admin.");
-    if (!canRemoveMember(actor.role, member.role)) {
+    const actingRole = (await actorRole(tx, organizationId, actor.userId)) ?? "viewer";
+    if (!canRemoveMember(actingRole, member.role)) {
       throw new MemberError(
         "forbidden",
-        can(actor.role, "members:manage") ? "Only an owner can remove an owner." : "Only owners and admins can remove members.",
+        can(actingRole, "members:manage") ? "Only an owner can remove an owner." : "Only owners and admins can remove members.",
       );
     }
     if (member.role === "owner") {

@@ -1,8 +1,21 @@
 const DEFAULT_PATH = "/settings/api-keys";
+const BASE = "http://callback.invalid";
 
-/** Only same-origin paths: "/x" yes, "//evil.test" or "https://evil.test" no (open redirect). */
+/**
+ * Only paths on our own origin: "/x?y" yes; "//evil.test", "https://evil.test", "/\evil.test" and
+ * "/\t/evil.test" (browsers drop tabs and newlines, leaving "//evil.test") no. Parsing with the URL
+ * parser browsers use, then keeping only path, query and fragment, settles every such trick.
+ */
 export function safeCallbackPath(value: string | undefined | null): string {
-  if (!value || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return DEFAULT_PATH;
-  if (value.startsWith("/login")) return DEFAULT_PATH;
-  return value.slice(0, 2048);
+  if (!value || !value.startsWith("/") || /[\u0000-\u0020\u007f\\]/.test(value)) return DEFAULT_PATH;
+  let url: URL;
+  try {
+    url = new URL(value, BASE);
+  } catch {
+    return DEFAULT_PATH;
+  }
+  if (url.origin !== BASE) return DEFAULT_PATH;
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  if (path.startsWith("//") || url.pathname === "/login" || url.pathname.startsWith("/login/") || path.length > 2048) return DEFAULT_PATH;
+  return path;
 }

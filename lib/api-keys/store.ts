@@ -1,3 +1,4 @@
+import "server-only";
 import { recordAudit, type AuditActor } from "@/lib/audit";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
@@ -63,6 +64,9 @@ type ViewRow = Prisma.ApiKeyGetPayload<{ select: typeof VIEW_SELECT }>;
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
+const UTC_FORMAT = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+const formatUtc = (d: Date) => `${UTC_FORMAT.format(d)} UTC`;
+
 // A plain object for the UI and the API: never the hash, never the key.
 function toView(row: ViewRow): ApiKeyView {
   return {
@@ -81,6 +85,11 @@ function toView(row: ViewRow): ApiKeyView {
     revokedBy: row.revokedBy,
     owner: row.user,
   };
+}
+
+/** Prisma's case-insensitive `equals` / `contains` become ILIKE with the value unescaped. */
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, "\\$&");
 }
 
 export function hashKey(key: string): string {
@@ -108,7 +117,7 @@ export async function createApiKey(params: {
       );
     }
     const duplicate = await tx.apiKey.findFirst({
-      where: { organizationId, userId, revokedAt: null, name: { equals: input.name, mode: "insensitive" } },
+      where: { organizationId, userId, revokedAt: null, name: { equals: escapeLike(input.name), mode: "insensitive" } },
       select: { id: true },
     });
     const row = await tx.apiKey.create({
@@ -149,7 +158,7 @@ export async function listApiKeys(params: {
     ...(ownerId ? { userId: ownerId } : {}),
     revokedAt: query.status === "revoked" ? { not: null } : null,
     ...(query.environment ? { environment: query.environment } : {}),
-    ...(query.q ? { name: { contains: query.q, mode: "insensitive" } } : {}),
+    ...(query.q ? { name: { contains: escapeLike(query.q), mode: "insensitive" } } : {}),
   };
   const orderBy: Prisma.ApiKeyOrderByWithRelationInput[] =
     query.sort === "last_used"
@@ -182,6 +191,18 @@ export async function getApiKey(organizationId: string, keyId: string): Promise<
 export type RevokeActor = AuditActor & { userId: string; role: Role };
 
 /**
+ * The actor's role as of this transaction: the caller's copy (from the session or the key cache)
+ * may be a request old, and a demotion must stop what it forbids at once.
+ */
+export async function actorRole(tx: Prisma.TransactionClient, organizationId: string, userId: string): Promise<Role | null> {
+  const membership = await tx.membership.findUnique({
+    where: { organizationId_userId: { organizationId, userId } },
+    select: { role: true },
+  });
+  return membership?.role ?? null;
+}
+
+/**
  * Revokes one key. Your own key needs api_keys:write, anyone else's api_keys:manage. Takes effect
  * in this process's verification cache before it returns, and in other instances via NOTIFY.
  */
@@ -200,7 +221,8 @@ export async function revokeApiKey(params: {
     });
     if (!key) throw new ApiKeyError("not_found", "That key doesn't exist in this organization. Refresh the list.");
     const permission = key.userId === actor.userId ? "api_keys:write" : "api_keys:manage";
-    if (!can(actor.role, permission)) {
+    const role = await actorRole(tx, organizationId, actor.userId);
+    if (!role || !can(role, permission)) {
       throw new ApiKeyError(
         "forbidden",
         key.userId === actor.userId
@@ -211,7 +233,7 @@ export async function revokeApiKey(params: {
     if (key.revokedAt) {
       throw new ApiKeyError(
         "already_revoked",
-        `This key was already revoked${key.revokedBy ? ` by ${key.revokedBy.name}` : ""} at ${key.revokedAt.toISOString()}. Refresh the list.`,
+        `This key was already revoked${key.revokedBy ? ` by ${key.revokedBy.name}` : ""} on ${formatUtc(key.revokedAt)}. Refresh the list.`,
       );
     }
     // The revokedAt guard makes two concurrent revokes produce one revocation and one clear error.

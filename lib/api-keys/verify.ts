@@ -1,3 +1,4 @@
+import "server-only";
 import { sql } from "@/lib/db";
 import { isRole, permissionsOf, type Permission, type Role } from "@/lib/permissions";
 import { keyCache, type KeyRecord } from "./cache";

@@ -12,7 +12,9 @@ export function decodeCursor(cursor: string | undefined): { at: Date; id: string
     const value: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
     if (Array.isArray(value) && typeof value[0] === "string" && typeof value[1] === "string") {
       const at = new Date(value[0]);
-      if (!Number.isNaN(at.getTime())) return { at, id: value[1] };
+      const year = at.getUTCFullYear();
+      // Only instants PostgreSQL can compare with: a forged "-271821-04-20" must be a 400, not a 500.
+      if (!Number.isNaN(at.getTime()) && year >= 1 && year <= 9999 && value[1].length <= 64) return { at, id: value[1] };
     }
   } catch {
     // fall through

@@ -51,6 +51,26 @@ const meSchema = zod.object({
 export const API_ROUTES: RouteDoc[] = [
   {
     method: "GET",
+    path: "/api/health",
+    summary: "Liveness",
+    description: "Answers without touching the database: the process is up.",
+    auth: false,
+    response: { status: 200, schema: zod.object({ status: zod.literal("ok") }) },
+    errors: [],
+    curl: "curl $ORIGIN/api/health",
+  },
+  {
+    method: "GET",
+    path: "/api/health/ready",
+    summary: "Readiness",
+    description: "200 when the database answers; 503 otherwise (take the instance out of the load balancer).",
+    auth: false,
+    response: { status: 200, schema: zod.object({ status: zod.literal("ok"), database: zod.literal("ok") }) },
+    errors: ["service_unavailable"],
+    curl: "curl -i $ORIGIN/api/health/ready",
+  },
+  {
+    method: "GET",
     path: "/api/v1/ping",
     summary: "Check a key",
     description: "The cheapest authenticated call: answers `{\"ok\":true}` when the key is valid.",

@@ -1,4 +1,5 @@
 import type { NextRequest } from "next/server";
+import { parseApiKey } from "@/lib/api-keys/format";
 import { recordKeyUse } from "@/lib/api-keys/last-used";
 import { verifyApiKey, VerificationUnavailableError, type VerifiedKey } from "@/lib/api-keys/verify";
 import { ensureDatabase } from "@/lib/db";
@@ -47,7 +48,11 @@ async function authenticate(request: NextRequest, ip: string): Promise<VerifiedK
   if (parsed === "missing") {
     throw new ApiError("missing_api_key", "No API key. Send it as `Authorization: Bearer sk_live_…`; create one in Settings → API Keys.");
   }
-  const result = parsed === "malformed" ? ({ ok: false, code: "malformed_api_key" } as const) : await withDatabase(() => verifyApiKey(parsed.token));
+  // Shape and checksum first: a typo is a 401 even while the database is unreachable.
+  const result =
+    parsed === "malformed" || !parseApiKey(parsed.token).ok
+      ? ({ ok: false, code: "malformed_api_key" } as const)
+      : await withDatabase(() => verifyApiKey(parsed.token));
   if (result.ok) return result.key;
   const wait = await recordAuthFailure(ip);
   if (wait > 0) throw rateLimited(wait);

@@ -55,7 +55,7 @@ export async function createMember(organizationId: string, role: Role, name?: st
   return addMember(organizationId, await createUser(name ?? `${role} user`), role);
 }
 
-export function actorFor(userId: string | null, extra: Partial<AuditActor> = {}): AuditActor {
+export function actorFor(userId: string, extra: Partial<Omit<AuditActor, "userId">> = {}): AuditActor & { userId: string } {
   return { userId, ip: "203.0.113.7", userAgent: TEST_USER_AGENT, ...extra };
 }
 
@@ -180,7 +180,7 @@ export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs
 // ---------------------------------------------------------------------------------------------
 // One database per test file (PGlite) or one shared database (PostgreSQL), opened and closed once.
 
-export function useTestDatabase(): void {
+export function setupTestDatabase(): void {
   beforeAll(async () => {
     await ensureDatabase();
   });

@@ -18,14 +18,14 @@ import {
   createMember,
   createOrganization,
   randomIp,
-  useTestDatabase,
+  setupTestDatabase,
   type ApiErrorBody,
   type CallOptions,
   type TestMember,
   type TestOrganization,
 } from "@/tests/helpers/fixtures";
 
-useTestDatabase();
+setupTestDatabase();
 
 const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const FAILURES_PER_MINUTE = Number(process.env.API_AUTH_FAILURES_PER_MINUTE) || 100;

@@ -24,7 +24,7 @@ import {
   createOrganizationWithRoles,
   expectApiError,
   randomIp,
-  useTestDatabase,
+  setupTestDatabase,
   type CallResult,
   type RoleSet,
   type TestKey,
@@ -32,7 +32,7 @@ import {
   type TestOrganization,
 } from "@/tests/helpers/fixtures";
 
-useTestDatabase();
+setupTestDatabase();
 
 const ROLES: Role[] = ["owner", "admin", "developer", "viewer"];
 const SECRET = /sk_(live|test)_[0-9A-Za-z]{38}/;
@@ -75,7 +75,7 @@ const postUsage = (key: string, body: unknown, headers: Record<string, string> =
   call<UsageEventObject>(createUsage, { method: "POST", path: "/api/v1/usage-events", key, body, headers });
 const getUsage = (key: string, query = "") => call<List<UsageEventObject>>(listUsage, { path: `/api/v1/usage-events${query}`, key });
 const getKeys = (key: string, query = "") => call<List<ApiKeyObject>>(listApiKeys, { path: `/api/v1/api-keys${query}`, key });
-const del = (key: string, id: string) => call<ApiKeyObject>(deleteApiKey, { method: "DELETE", path: `/api/v1/api-keys/${id}`, params: { id }, key });
+const del = (key: string, id: string) => call<ApiKeyObject, { id: string }>(deleteApiKey, { method: "DELETE", path: `/api/v1/api-keys/${id}`, params: { id }, key });
 
 const report = (body: unknown, ip = randomIp()) => call(reportExposed, { method: "POST", path: "/api/v1/api-keys/exposed", body, ip });
 
@@ -326,6 +326,14 @@ describe("usage events", () => {
     expect(error.issues?.map((i) => i.path)).toContain(path);
   });
 
+  it("a forged cursor (a date PostgreSQL can't hold) is 400 invalid_request on both lists, not a 500", async () => {
+    const forged = Buffer.from(JSON.stringify(["-271821-04-20T00:00:00.000Z", "x"])).toString("base64url");
+    for (const result of [await getUsage(members.owner.key.key, `?starting_after=${forged}`), await getKeys(members.owner.key.key, `?starting_after=${forged}`)]) {
+      const error = expectApiError(result, 400, "invalid_request_error", "invalid_request");
+      expect(error.issues?.map((i) => i.path)).toContain("starting_after");
+    }
+  });
+
   it("an invalid body is 400 invalid_request listing every issue with its path, and records nothing", async () => {
     const before = await db().usageEvent.count({ where: { organizationId: org.id } });
     const result = await postUsage(members.developer.key.key, { metric: "has spaces!", quantity: -1, timestamp: "yesterday", surprise: true });
@@ -466,7 +474,7 @@ describe("api keys", () => {
     const own = await createKey(org.id, members.developer.id);
     expect((await call(ping, { path: "/api/v1/ping", key: own.key })).status).toBe(200); // cached now
     const ip = randomIp();
-    const result = await call<ApiKeyObject>(deleteApiKey, {
+    const result = await call<ApiKeyObject, { id: string }>(deleteApiKey, {
       method: "DELETE",
       path: `/api/v1/api-keys/${own.id}`,
       params: { id: own.id },

@@ -40,3 +40,12 @@ describe("callback paths after sign-in", () => {
     expect(safeCallbackPath(input)).toBe(expected);
   });
 });
+
+describe("callback paths that browsers would turn into another origin", () => {
+  it.each(["/\t/evil.test", "/\n/evil.test", "/\r\n/evil.test", "/%09/evil.test".replace("%09", "\t"), "/ /evil.test", "/\u0000x"])(
+    "%j is refused",
+    (input) => {
+      expect(safeCallbackPath(input)).toBe("/settings/api-keys");
+    },
+  );
+});

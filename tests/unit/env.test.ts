@@ -7,8 +7,8 @@ import { ConfigError, readEnv } from "@/lib/env";
 describe("configuration", () => {
   it("the embedded default generates one auth secret and keeps it", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "paygentic-env-"));
-    const first = readEnv({ DATA_DIR: dir } as NodeJS.ProcessEnv);
-    const second = readEnv({ DATA_DIR: dir } as NodeJS.ProcessEnv);
+    const first = readEnv({ DATA_DIR: dir });
+    const second = readEnv({ DATA_DIR: dir });
     expect(first.authSecret).toHaveLength(43);
     expect(second.authSecret).toBe(first.authSecret);
     expect(readFileSync(path.join(dir, "auth-secret"), "utf8").trim()).toBe(first.authSecret);
@@ -18,15 +18,15 @@ describe("configuration", () => {
   });
 
   it("with DATABASE_URL a missing AUTH_SECRET is a clear error", () => {
-    expect(() => readEnv({ DATABASE_URL: "postgresql://db/x" } as NodeJS.ProcessEnv)).toThrow(ConfigError);
-    expect(() => readEnv({ DATABASE_URL: "postgresql://db/x" } as NodeJS.ProcessEnv)).toThrow(/AUTH_SECRET is not set/);
-    const env = readEnv({ DATABASE_URL: "postgresql://db/x", NEXTAUTH_SECRET: "s".repeat(32) } as NodeJS.ProcessEnv);
+    expect(() => readEnv({ DATABASE_URL: "postgresql://db/x" })).toThrow(ConfigError);
+    expect(() => readEnv({ DATABASE_URL: "postgresql://db/x" })).toThrow(/AUTH_SECRET is not set/);
+    const env = readEnv({ DATABASE_URL: "postgresql://db/x", NEXTAUTH_SECRET: "s".repeat(32) });
     expect(env.authSecret).toBe("s".repeat(32));
     expect(env.seedDemoData).toBe("never");
   });
 
   it("rejects a DATABASE_URL that isn't PostgreSQL and a short secret", () => {
-    expect(() => readEnv({ DATABASE_URL: "mysql://x", AUTH_SECRET: "s".repeat(32) } as NodeJS.ProcessEnv)).toThrow(/postgresql/);
-    expect(() => readEnv({ AUTH_SECRET: "short" } as NodeJS.ProcessEnv)).toThrow(/at least 16/);
+    expect(() => readEnv({ DATABASE_URL: "mysql://x", AUTH_SECRET: "s".repeat(32) })).toThrow(/postgresql/);
+    expect(() => readEnv({ AUTH_SECRET: "short" })).toThrow(/at least 16/);
   });
 });

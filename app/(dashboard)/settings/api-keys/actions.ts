@@ -1,6 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { z } from "zod";
 import type { ActionResult } from "@/lib/action-result";
 import { sessionActor } from "@/lib/actor";
 import { createApiKeySchema, revokeApiKeySchema } from "@/lib/api-keys/schemas";
@@ -29,7 +30,7 @@ async function createForSession(input: unknown): Promise<CreateApiKeyResult> {
     return {
       ok: false,
       message: "Check the highlighted fields.",
-      fieldErrors: parsed.error.flatten().fieldErrors as Record<string, string[]>,
+      fieldErrors: z.flattenError(parsed.error).fieldErrors,
     };
   }
   try {

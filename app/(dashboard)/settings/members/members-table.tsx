@@ -86,7 +86,7 @@ export function MembersTable({ members, currentUserId, actorRole, organizationNa
                 Active keys
               </TableHead>
               {canManage ? (
-                <TableHead scope="col" className={HEAD}>
+                <TableHead scope="col" className={`${HEAD} w-px`}>
                   <span className="sr-only">Actions</span>
                 </TableHead>
               ) : null}
@@ -131,7 +131,7 @@ export function MembersTable({ members, currentUserId, actorRole, organizationNa
                   </TableCell>
                   <TableCell className={`${CELL} text-right tabular-nums`}>{member.activeKeys}</TableCell>
                   {canManage ? (
-                    <TableCell className={`${CELL} text-right`}>
+                    <TableCell className={`${CELL} w-px text-right`}>
                       <RemoveButton
                         name={member.name}
                         control={removeControl(member, context)}

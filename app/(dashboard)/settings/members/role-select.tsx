@@ -84,7 +84,10 @@ export function RoleSelect({ membershipId, name, role, control }: RoleSelectProp
         ))}
       </NativeSelect>
       {pending ? (
-        <Loader2 className="text-muted-foreground size-4 animate-spin motion-reduce:animate-none" role="status" aria-label="Saving role" />
+        <span role="status" className="text-muted-foreground">
+          <Loader2 className="size-4 animate-spin motion-reduce:animate-none" aria-hidden />
+          <span className="sr-only">Saving role…</span>
+        </span>
       ) : null}
     </div>
   );

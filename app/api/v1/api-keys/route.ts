@@ -1,3 +1,4 @@
+import { methodNotAllowed } from "@/lib/api/method-not-allowed";
 import { decodeCursor, encodeCursor } from "@/lib/api/cursor";
 import { ApiError, invalidRequest } from "@/lib/api/errors";
 import { apiKeysListQuerySchema } from "@/lib/api/schemas";
@@ -26,3 +27,6 @@ export const GET = withApiKey({ permission: "api_keys:read" }, async (request, {
   const last = rows.at(-1);
   return json(listObject(rows.map(apiKeyObject), hasMore, last ? encodeCursor(new Date(last.createdAt), last.id) : null));
 });
+
+const notAllowed = methodNotAllowed("GET");
+export { notAllowed as POST, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };

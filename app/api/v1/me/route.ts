@@ -1,3 +1,4 @@
+import { methodNotAllowed } from "@/lib/api/method-not-allowed";
 import { json, withApiKey } from "@/lib/api/with-api-key";
 
 export const GET = withApiKey({}, (_request, { key }) =>
@@ -17,3 +18,6 @@ export const GET = withApiKey({}, (_request, { key }) =>
     permissions: [...key.permissions],
   }),
 );
+
+const notAllowed = methodNotAllowed("GET");
+export { notAllowed as POST, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };

@@ -1,3 +1,4 @@
+import { methodNotAllowed } from "@/lib/api/method-not-allowed";
 import { decodeCursor, encodeCursor } from "@/lib/api/cursor";
 import { ApiError, invalidRequest } from "@/lib/api/errors";
 import { createUsageEventSchema, listQuerySchema } from "@/lib/api/schemas";
@@ -50,3 +51,6 @@ export const POST = withApiKey({ permission: "usage:write" }, async (request, { 
     throw error;
   }
 });
+
+const notAllowed = methodNotAllowed("GET, POST");
+export { notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };

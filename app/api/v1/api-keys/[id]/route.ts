@@ -1,3 +1,4 @@
+import { methodNotAllowed } from "@/lib/api/method-not-allowed";
 import { ApiError } from "@/lib/api/errors";
 import { idSchema } from "@/lib/api/schemas";
 import { apiKeyObject } from "@/lib/api/serializers";
@@ -34,3 +35,6 @@ export const DELETE = withApiKey<{ id: string }>({ permission: "api_keys:write" 
     }
   }
 });
+
+const notAllowed = methodNotAllowed("DELETE");
+export { notAllowed as GET, notAllowed as POST, notAllowed as PUT, notAllowed as PATCH };

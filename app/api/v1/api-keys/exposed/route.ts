@@ -1,3 +1,4 @@
+import { methodNotAllowed } from "@/lib/api/method-not-allowed";
 import type { NextRequest } from "next/server";
 import { createLimiter, isRateLimited } from "@/lib/rate-limit";
 import { ApiError, invalidRequest } from "@/lib/api/errors";
@@ -38,3 +39,6 @@ export async function POST(request: NextRequest) {
     return toErrorResponse(error, id, request.nextUrl.origin);
   }
 }
+
+const notAllowed = methodNotAllowed("POST");
+export { notAllowed as GET, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };

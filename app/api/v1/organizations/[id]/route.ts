@@ -1,3 +1,4 @@
+import { methodNotAllowed } from "@/lib/api/method-not-allowed";
 import { ApiError } from "@/lib/api/errors";
 import { json, withApiKey } from "@/lib/api/with-api-key";
 
@@ -10,3 +11,6 @@ export const GET = withApiKey<{ id: string }>({ permission: "organization:read" 
   }
   return json({ id: key.organization.id, object: "organization", name: key.organization.name, slug: key.organization.slug });
 });
+
+const notAllowed = methodNotAllowed("GET");
+export { notAllowed as POST, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };

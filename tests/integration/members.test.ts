@@ -1,0 +1,186 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { GET as me } from "@/app/api/v1/me/route";
+import { GET as ping } from "@/app/api/v1/ping/route";
+import { POST as createUsage } from "@/app/api/v1/usage-events/route";
+import { verifyApiKey } from "@/lib/api-keys/verify";
+import { db } from "@/lib/db";
+import { changeMemberRole, listMembers, MemberError, removeMember } from "@/lib/members";
+import type { Role } from "@/lib/permissions";
+import {
+  actorFor,
+  call,
+  createKey,
+  createMember,
+  createOrganization,
+  expectApiError,
+  setupTestDatabase,
+  waitForCacheEnabled,
+  type TestMember,
+  type TestOrganization,
+} from "@/tests/helpers/fixtures";
+
+setupTestDatabase();
+
+const as = (member: TestMember, role: Role = member.role) => ({ ...actorFor(member.id), role });
+
+async function expectMemberError(promise: Promise<unknown>, code: MemberError["code"]): Promise<MemberError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error, `expected MemberError ${code}`).toBeInstanceOf(MemberError);
+  expect((error as MemberError).code).toBe(code);
+  return error as MemberError;
+}
+
+async function roleOf(member: TestMember): Promise<Role | undefined> {
+  return (await db().membership.findUnique({ where: { id: member.membershipId } }))?.role;
+}
+
+let org: TestOrganization;
+let owner: TestMember;
+let admin: TestMember;
+let developer: TestMember;
+let viewer: TestMember;
+
+// A fresh organization per test: these tests change roles and memberships.
+beforeEach(async () => {
+  org = await createOrganization("Members Org");
+  owner = await createMember(org.id, "owner");
+  admin = await createMember(org.id, "admin");
+  developer = await createMember(org.id, "developer");
+  viewer = await createMember(org.id, "viewer");
+});
+
+describe("changeMemberRole", () => {
+  it("lets an admin change non-owners between admin, developer and viewer", async () => {
+    expect(await changeMemberRole({ organizationId: org.id, membershipId: developer.membershipId, role: "viewer", actor: as(admin) })).toBe("viewer");
+    expect(await roleOf(developer)).toBe("viewer");
+    await changeMemberRole({ organizationId: org.id, membershipId: viewer.membershipId, role: "admin", actor: as(admin) });
+    expect(await roleOf(viewer)).toBe("admin");
+  });
+
+  it("doesn't let an admin demote an owner or make anyone an owner", async () => {
+    await expectMemberError(changeMemberRole({ organizationId: org.id, membershipId: owner.membershipId, role: "admin", actor: as(admin) }), "forbidden");
+    await expectMemberError(changeMemberRole({ organizationId: org.id, membershipId: developer.membershipId, role: "owner", actor: as(admin) }), "forbidden");
+    await expectMemberError(changeMemberRole({ organizationId: org.id, membershipId: admin.membershipId, role: "owner", actor: as(admin) }), "forbidden");
+    expect(await roleOf(owner)).toBe("owner");
+    expect(await roleOf(developer)).toBe("developer");
+    expect(await roleOf(admin)).toBe("admin");
+  });
+
+  it("doesn't let developers or viewers change roles", async () => {
+    await expectMemberError(changeMemberRole({ organizationId: org.id, membershipId: viewer.membershipId, role: "developer", actor: as(developer) }), "forbidden");
+    await expectMemberError(changeMemberRole({ organizationId: org.id, membershipId: developer.membershipId, role: "admin", actor: as(viewer) }), "forbidden");
+    expect(await roleOf(viewer)).toBe("viewer");
+  });
+
+  it("lets an owner make an owner, and demote an owner while another remains", async () => {
+    await changeMemberRole({ organizationId: org.id, membershipId: admin.membershipId, role: "owner", actor: as(owner) });
+    expect(await roleOf(admin)).toBe("owner");
+    await changeMemberRole({ organizationId: org.id, membershipId: owner.membershipId, role: "developer", actor: as(admin, "owner") });
+    expect(await roleOf(owner)).toBe("developer");
+  });
+
+  it("never demotes the last owner", async () => {
+    await expectMemberError(changeMemberRole({ organizationId: org.id, membershipId: owner.membershipId, role: "admin", actor: as(owner) }), "last_owner");
+    expect(await roleOf(owner)).toBe("owner");
+    // Two owners demoting each other at once: one of them stays owner.
+    await changeMemberRole({ organizationId: org.id, membershipId: admin.membershipId, role: "owner", actor: as(owner) });
+    const results = await Promise.allSettled([
+      changeMemberRole({ organizationId: org.id, membershipId: owner.membershipId, role: "developer", actor: as(admin, "owner") }),
+      changeMemberRole({ organizationId: org.id, membershipId: admin.membershipId, role: "developer", actor: as(owner) }),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(await db().membership.count({ where: { organizationId: org.id, role: "owner" } })).toBe(1);
+  });
+
+  it("is audited with the actor, the old and the new role", async () => {
+    await changeMemberRole({ organizationId: org.id, membershipId: developer.membershipId, role: "viewer", actor: as(admin) });
+    const event = await db().auditEvent.findFirst({ where: { organizationId: org.id, action: "member.role_changed", targetId: developer.id } });
+    expect(event).toMatchObject({ actorUserId: admin.id, ip: "203.0.113.7", metadata: { from: "developer", to: "viewer" } });
+  });
+
+  it("doesn't reach a membership of another organization", async () => {
+    const otherOrg = await createOrganization("Other");
+    const stranger = await createMember(otherOrg.id, "developer");
+    await expectMemberError(changeMemberRole({ organizationId: org.id, membershipId: stranger.membershipId, role: "viewer", actor: as(owner) }), "not_found");
+    expect(await roleOf(stranger)).toBe("developer");
+  });
+
+  it("applies to the member's keys on the next verification, even when cached", async () => {
+    await waitForCacheEnabled();
+    const key = await createKey(org.id, developer.id);
+    const before = await verifyApiKey(key.key);
+    expect(before.ok && before.key.permissions.has("usage:write")).toBe(true);
+    expect((await verifyApiKey(key.key)).ok).toBe(true); // served from the cache now
+    await changeMemberRole({ organizationId: org.id, membershipId: developer.membershipId, role: "viewer", actor: as(admin) });
+    const after = await verifyApiKey(key.key);
+    expect(after.ok && after.key.role).toBe("viewer");
+    expect(after.ok && after.key.permissions.has("usage:write")).toBe(false);
+    const refused = await call(createUsage, { method: "POST", path: "/api/v1/usage-events", key: key.key, body: { metric: "m", quantity: 1 } });
+    expectApiError(refused, 403, "permission_error", "insufficient_permissions");
+  });
+});
+
+describe("removeMember", () => {
+  it("revokes every key the member has in the organization (reason member_removed, audited) and they fail at once", async () => {
+    await waitForCacheEnabled();
+    const keys = [await createKey(org.id, developer.id), await createKey(org.id, developer.id, { environment: "staging" })];
+    for (const key of keys) expect((await call(ping, { path: "/api/v1/ping", key: key.key })).status).toBe(200);
+    // The member's keys in another organization are not touched.
+    const otherOrg = await createOrganization("Second home");
+    const elsewhere = await createKey(otherOrg.id, (await db().membership.create({ data: { organizationId: otherOrg.id, userId: developer.id, role: "developer" } })).userId);
+
+    const result = await removeMember({ organizationId: org.id, membershipId: developer.membershipId, actor: as(admin) });
+    expect(result).toEqual({ revokedKeys: 2 });
+    expect(await db().membership.findUnique({ where: { id: developer.membershipId } })).toBeNull();
+
+    for (const key of keys) {
+      const row = await db().apiKey.findUniqueOrThrow({ where: { id: key.id } });
+      expect(row.revokedAt).toBeInstanceOf(Date);
+      expect(row.revokeReason).toBe("member_removed");
+      expect(row.revokedById).toBe(admin.id);
+      expect(await verifyApiKey(key.key)).toMatchObject({ ok: false, code: "revoked_api_key" });
+      expectApiError(await call(me, { path: "/api/v1/me", key: key.key }), 401, "authentication_error", "revoked_api_key");
+      const audit = await db().auditEvent.findMany({ where: { organizationId: org.id, action: "api_key.revoked", targetId: key.id } });
+      expect(audit).toHaveLength(1);
+      expect(audit[0]).toMatchObject({ actorUserId: admin.id, metadata: expect.objectContaining({ reason: "member_removed", owner_id: developer.id }) });
+    }
+    const removal = await db().auditEvent.findFirst({ where: { organizationId: org.id, action: "member.removed", targetId: developer.id } });
+    expect(removal).toMatchObject({ actorUserId: admin.id, metadata: expect.objectContaining({ role: "developer", revoked_keys: 2 }) });
+
+    expect((await call(ping, { path: "/api/v1/ping", key: elsewhere.key })).status).toBe(200);
+    expect((await listMembers(org.id)).map((m) => m.userId)).not.toContain(developer.id);
+  });
+
+  it("doesn't let an admin remove an owner, nor anyone remove themselves, nor a developer remove anyone", async () => {
+    await expectMemberError(removeMember({ organizationId: org.id, membershipId: owner.membershipId, actor: as(admin) }), "forbidden");
+    await expectMemberError(removeMember({ organizationId: org.id, membershipId: admin.membershipId, actor: as(admin) }), "self");
+    await expectMemberError(removeMember({ organizationId: org.id, membershipId: viewer.membershipId, actor: as(developer) }), "forbidden");
+    expect(await db().membership.count({ where: { organizationId: org.id } })).toBe(4);
+  });
+
+  it("never removes the last owner", async () => {
+    await expectMemberError(removeMember({ organizationId: org.id, membershipId: owner.membershipId, actor: as(owner) }), "self");
+    // An actor whose caller still believes it is an owner: its real role (admin) is re-read inside the
+    // transaction, and an admin can't remove an owner.
+    await expectMemberError(removeMember({ organizationId: org.id, membershipId: owner.membershipId, actor: as(admin, "owner") }), "forbidden");
+    expect(await roleOf(owner)).toBe("owner");
+  });
+
+  it("lets an owner remove another owner while one remains", async () => {
+    await changeMemberRole({ organizationId: org.id, membershipId: admin.membershipId, role: "owner", actor: as(owner) });
+    await removeMember({ organizationId: org.id, membershipId: admin.membershipId, actor: as(owner) });
+    expect(await db().membership.count({ where: { organizationId: org.id, role: "owner" } })).toBe(1);
+  });
+
+  it("lists members with their active key counts", async () => {
+    await createKey(org.id, viewer.id);
+    await createKey(org.id, viewer.id);
+    const list = await listMembers(org.id);
+    expect(list.map((m) => m.userId).sort()).toEqual([owner.id, admin.id, developer.id, viewer.id].sort());
+    expect(list.find((m) => m.userId === viewer.id)).toMatchObject({ role: "viewer", activeKeys: 2, email: viewer.email });
+    expect(list.find((m) => m.userId === owner.id)!.activeKeys).toBe(0);
+  });
+});
