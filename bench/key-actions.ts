@@ -15,8 +15,9 @@ export async function keyActions(ctx: Context): Promise<SectionResult> {
     executablePath,
     args: executablePath ? ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"] : [],
   });
-  const creates = timingCollector(A, "createApiKeyAction");
-  const revokes = timingCollector(A, "revokeApiKeyAction");
+  const timings = timingCollector(A);
+  const creates = () => timings.values("createApiKeyAction");
+  const revokes = () => timings.values("revokeApiKeyAction");
   const clientCreate: number[] = [];
   const clientRevoke: number[] = [];
   try {
@@ -61,24 +62,22 @@ export async function keyActions(ctx: Context): Promise<SectionResult> {
       await create(`bench warm-up ${tag}`);
       await revoke(`bench warm-up ${tag}`);
     }
-    creates.values.length = 0;
-    revokes.values.length = 0;
+    timings.clear();
 
-    const names = Array.from({ length: count }, (_, i) => `bench action ${tag} ${i}`);
+    const names = Array.from({ length: count }, (_, i) => `bench action ${tag}-${String(i).padStart(3, "0")}`);
     for (const name of names) clientCreate.push(await create(name));
     for (const name of names) clientRevoke.push(await revoke(name));
     // The [timing] line is printed when the action finishes; give the pipe a moment.
-    for (let i = 0; i < 50 && (creates.values.length < count || revokes.values.length < count); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 50 && (creates().length < count || revokes().length < count); i++) await new Promise((r) => setTimeout(r, 100));
   } finally {
-    creates.stop();
-    revokes.stop();
+    timings.stop();
     await browser.close();
   }
-  if (creates.values.length < count || revokes.values.length < count) {
-    throw new Error(`expected ${count} [timing] lines of each action, got ${creates.values.length} creates and ${revokes.values.length} revokes`);
+  if (creates().length < count || revokes().length < count) {
+    throw new Error(`expected ${count} [timing] lines of each action, got ${creates().length} creates and ${revokes().length} revokes`);
   }
-  const c = median(creates.values);
-  const r = median(revokes.values);
+  const c = median(creates());
+  const r = median(revokes());
   const rows: Row[] = [
     targetRow(S, `createApiKeyAction on the server (median of ${count})`, round(c, 1), "ms", "<=", 50, `browser click → key shown ${round(median(clientCreate), 0)} ms`),
     targetRow(S, `revokeApiKeyAction on the server (median of ${count})`, round(r, 1), "ms", "<=", 50, `browser click → dialog closed ${round(median(clientRevoke), 0)} ms`),
@@ -87,7 +86,12 @@ export async function keyActions(ctx: Context): Promise<SectionResult> {
     id: "key-actions",
     title: "7. Create and revoke",
     rows,
-    details: { count, serverMs: { create: creates.values, revoke: revokes.values }, browserMs: { create: clientCreate, revoke: clientRevoke } },
+    details: {
+      count,
+      serverMs: Object.fromEntries(timings.all),
+      serverMedianMs: Object.fromEntries([...timings.all].map(([name, values]) => [name, round(median(values), 2)])),
+      browserMs: { create: clientCreate, revoke: clientRevoke },
+    },
     notes: [
       `${count} keys created then revoked by ${EMAIL} through the dialogs in Chromium (after one unrecorded warm-up); server time from the [timing] lines of instance A (PostgreSQL).`,
     ],

@@ -8,7 +8,7 @@ import pg from "pg";
 import { generateApiKey, hashApiKey } from "../lib/api-keys/format";
 
 export const ROOT = path.resolve(__dirname, "..");
-export const PG_BASE = process.env.BENCH_DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/postgres";
+export const PG_BASE = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/postgres";
 export const AUTH_SECRET = "paygentic-bench-auth-secret-0123456789";
 export const DEMO_PASSWORD = "demo-password";
 /** Set on every bench server so that rejection floods measure the rejection, not the 429 path. */
@@ -78,6 +78,12 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 type Cleanup = { label: string; fn: () => Promise<void> | void };
 const cleanups: Cleanup[] = [];
 let cleaningUp: Promise<void> | null = null;
+let interrupted = false;
+
+/** Throws once the run was interrupted, so that no new server or database is created meanwhile. */
+export function assertNotInterrupted(): void {
+  if (interrupted) throw new Error("interrupted");
+}
 
 /** Registered cleanups run last-in first-out on exit, failure or SIGINT/SIGTERM. */
 export function onCleanup(label: string, fn: () => Promise<void> | void): () => void {
@@ -99,7 +105,9 @@ export function runCleanups(): Promise<void> {
         console.error(`[bench] cleanup "${entry.label}" failed: ${error instanceof Error ? error.message : error}`);
       }
     }
-  })();
+  })().finally(() => {
+    cleaningUp = null;
+  });
   return cleaningUp;
 }
 
@@ -109,8 +117,12 @@ export function installSignalHandlers(): void {
   signalsInstalled = true;
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     process.once(signal, () => {
+      interrupted = true;
       console.error(`\n[bench] ${signal}: stopping servers and dropping databases…`);
-      void runCleanups().finally(() => process.exit(130));
+      // Twice: something being created while the first pass ran registers its cleanup late.
+      void runCleanups()
+        .then(() => runCleanups())
+        .finally(() => process.exit(130));
     });
   }
   // Last resort if something calls process.exit without awaiting cleanups: at least kill children.
@@ -135,7 +147,7 @@ export function databaseUrl(name: string, base = PG_BASE): string {
 }
 
 export async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
   await client.connect();
   try {
     return await fn(client);
@@ -146,9 +158,10 @@ export async function withClient<T>(url: string, fn: (client: pg.Client) => Prom
 
 /** A fresh PostgreSQL database, dropped by the cleanups. */
 export async function createDatabase(label: string): Promise<{ name: string; url: string }> {
+  assertNotInterrupted();
   const name = `paygentic_bench_${label}_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
+  onCleanup(`drop database ${name}`, () => dropDatabase(name)); // before: an interruption may land mid-CREATE
   await withClient(PG_BASE, (c) => c.query(`CREATE DATABASE "${name}"`));
-  onCleanup(`drop database ${name}`, () => dropDatabase(name));
   return { name, url: databaseUrl(name) };
 }
 
@@ -221,6 +234,7 @@ export type ServerOptions = {
 };
 
 export async function startServer(opts: Options, server: ServerOptions): Promise<Server> {
+  assertNotInterrupted();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production",
@@ -452,15 +466,17 @@ export function describeStatuses(result: LoadResult): string {
 
 // ───────────────────────────── small helpers ─────────────────────────────
 
-/** Reads the `[timing] <name> <ms>` lines a server prints with PAYGENTIC_TIMING_LOG=1. */
-export function timingCollector(server: Server, name: string): { values: number[]; stop(): void } {
-  const values: number[] = [];
-  const pattern = new RegExp(`\\[timing\\] ${name} ([0-9.]+)`);
+/** Reads the `[timing] <name> <ms>` lines a server prints with PAYGENTIC_TIMING_LOG=1, by name. */
+export function timingCollector(server: Server): { values(name: string): number[]; all: Map<string, number[]>; clear(): void; stop(): void } {
+  const all = new Map<string, number[]>();
   const stop = server.onLine((line) => {
-    const match = pattern.exec(line);
-    if (match) values.push(Number(match[1]));
+    const match = /\[timing\] (\S+) ([0-9.]+)/.exec(line);
+    if (!match) return;
+    const list = all.get(match[1]!) ?? [];
+    list.push(Number(match[2]));
+    all.set(match[1]!, list);
   });
-  return { values, stop };
+  return { values: (name) => all.get(name) ?? [], all, clear: () => all.clear(), stop };
 }
 
 export function fmt(value: number | null | undefined, digits = 2): string {
@@ -471,7 +487,7 @@ export function fmt(value: number | null | undefined, digits = 2): string {
 
 // ───────────────────────────── the shared PostgreSQL deployment ─────────────────────────────
 
-export const PORTS = { A: 3401, B: 3402, C: 3403 } as const;
+export const PORTS = { A: 3401, B: 3402, C: 3403, D: 3404, E: 3405 } as const;
 
 /**
  * One PostgreSQL database and up to three production servers on it, started on first use:
@@ -487,6 +503,7 @@ export type Context = {
   serverA(): Promise<Server>;
   serverB(): Promise<Server>;
   serverC(): Promise<Server>;
+  // (Section 5 starts D and E on a database of its own.)
   /** A first (it migrates and seeds), then B and C side by side. */
   startAll(): Promise<void>;
 };
@@ -504,7 +521,7 @@ export async function createContext(opts: Options): Promise<Context> {
   const database = await createDatabase("main");
   const started = new Map<string, Promise<Server>>();
   let client: pg.Client | undefined;
-  const server = (name: keyof typeof PORTS, env?: Record<string, string>) => {
+  const server = (name: "A" | "B" | "C", env?: Record<string, string>) => {
     let promise = started.get(name);
     if (!promise) {
       promise = (async () => {

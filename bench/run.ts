@@ -14,8 +14,8 @@
 // Builds once into .next-bench (NEXT_DIST_DIR) unless that build is fresh; in smoke mode a fresh
 // default build (.next, e.g. from the Playwright stage of `npm test`) is used instead of building.
 // Servers: `next start` child processes on ports 3401-3403 on a scratch PostgreSQL database
-// (BENCH_DATABASE_URL, default postgresql://postgres@127.0.0.1:5432/postgres), all stopped and
-// the database dropped on exit, failure or Ctrl-C.
+// (BENCH_DATABASE_URL, else TEST_DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/postgres),
+// all stopped and the databases dropped on exit, failure or Ctrl-C. Ports 3401-3405.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -105,6 +105,20 @@ async function main(): Promise<number> {
   const log = (line: string) => console.log(`[bench +${((Date.now() - started) / 1000).toFixed(1)}s] ${line}`);
   installSignalHandlers();
 
+  let postgresVersion: string;
+  try {
+    postgresVersion = await withClient(PG_BASE, async (c) => (await c.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]!.v);
+  } catch (error) {
+    const where = new URL(PG_BASE).host;
+    const message = `no PostgreSQL at ${where} (${error instanceof Error ? error.message : error}); set BENCH_DATABASE_URL (or TEST_DATABASE_URL)`;
+    if (args.smoke) {
+      // npm test runs the smoke everywhere; PostgreSQL is optional there, as for the integration tests.
+      console.log(`[bench] smoke SKIPPED: ${message}`);
+      return 0;
+    }
+    throw new Error(message);
+  }
+
   let distDir = process.env.BENCH_DIST_DIR || ".next-bench";
   if (process.env.BENCH_NO_BUILD === "1" && existsSync(path.join(ROOT, distDir, "BUILD_ID"))) {
     log(`BENCH_NO_BUILD=1: using ${distDir}${buildIsFresh(distDir) ? "" : " although the sources are newer"}`);
@@ -124,8 +138,6 @@ async function main(): Promise<number> {
     serverNodeArgs: (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean),
     log,
   };
-  const postgresVersion = await withClient(PG_BASE, async (c) => (await c.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]!.v);
-
   const results: SectionResult[] = [];
   const errors: { section: string; error: string }[] = [];
   const wanted = (n: number) => !args.only || args.only.has(n);

@@ -1,15 +1,44 @@
-import type { RateLimiterAbstract } from "rate-limiter-flexible";
+import { RateLimiterMemory, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { postgresPool } from "@/lib/db";
 import { createLimiter, isRateLimited } from "@/lib/rate-limit";
 
 // Failed authentications per client address. Generous enough for a misconfigured CI job's
 // retries, tight enough that guessing keys (or hammering the database with unknown ones) stops.
 const FAILURES = Number(process.env.API_AUTH_FAILURES_PER_MINUTE) || 100;
 const WINDOW_SECONDS = 60;
+// Shared counts (PostgreSQL) are updated in the background, batched per address: a failed request
+// never waits on the database (a malformed key costs no I/O at all), and the limit still holds
+// across instances, at most this much later than on the instance that saw the failures.
+const SHARED_FLUSH_MS = 200;
 
-let limiter: RateLimiterAbstract | undefined;
+type State = {
+  local: RateLimiterAbstract;
+  shared: RateLimiterAbstract | null;
+  pending: Map<string, number>;
+  timer: NodeJS.Timeout | null;
+};
+
+let state: State | undefined;
 // Addresses known to be over the limit, checked synchronously so that the successful path never
-// waits on the limiter's store (PostgreSQL when several instances share it).
+// waits on the limiter at all.
 const blocked = new Map<string, number>();
+
+function get(): State {
+  state ??= {
+    local: new RateLimiterMemory({ keyPrefix: "api_auth_fail_local", points: FAILURES, duration: WINDOW_SECONDS }),
+    shared: postgresPool() ? createLimiter({ keyPrefix: "api_auth_fail", points: FAILURES, duration: WINDOW_SECONDS }) : null,
+    pending: new Map(),
+    timer: null,
+  };
+  return state;
+}
+
+function block(ip: string, ms: number): number {
+  const wait = Math.max(1_000, ms);
+  blocked.set(ip, Date.now() + wait);
+  if (blocked.size > 100_000) blocked.clear();
+  return wait;
+}
 
 export function blockedForMs(ip: string, now = Date.now()): number {
   const until = blocked.get(ip);
@@ -21,17 +50,47 @@ export function blockedForMs(ip: string, now = Date.now()): number {
   return until - now;
 }
 
-/** Counts one failure; returns the milliseconds to wait when this address is now over the limit. */
+async function flushShared(): Promise<void> {
+  const s = get();
+  s.timer = null;
+  if (!s.shared || s.pending.size === 0) return;
+  const batch = [...s.pending];
+  s.pending.clear();
+  await Promise.all(
+    batch.map(async ([ip, count]) => {
+      try {
+        await s.shared!.consume(ip, count);
+      } catch (error) {
+        if (isRateLimited(error)) block(ip, error.msBeforeNext);
+      }
+    }),
+  );
+}
+
+/**
+ * Counts one failure; returns the milliseconds to wait when this address is now over the limit
+ * (by this instance's count at once, by all instances' within SHARED_FLUSH_MS).
+ */
 export async function recordAuthFailure(ip: string): Promise<number> {
-  limiter ??= createLimiter({ keyPrefix: "api_auth_fail", points: FAILURES, duration: WINDOW_SECONDS });
+  const s = get();
+  if (s.shared) {
+    s.pending.set(ip, (s.pending.get(ip) ?? 0) + 1);
+    if (!s.timer) {
+      s.timer = setTimeout(() => void flushShared(), SHARED_FLUSH_MS);
+      s.timer.unref();
+    }
+  }
   try {
-    await limiter.consume(ip);
+    await s.local.consume(ip);
     return 0;
   } catch (error) {
-    if (!isRateLimited(error)) return 0;
-    const wait = Math.max(1_000, error.msBeforeNext);
-    blocked.set(ip, Date.now() + wait);
-    if (blocked.size > 100_000) blocked.clear();
-    return wait;
+    return isRateLimited(error) ? block(ip, error.msBeforeNext) : 0;
   }
+}
+
+/** For tests: push the pending shared counts now. */
+export async function flushAuthFailures(): Promise<void> {
+  const s = get();
+  if (s.timer) clearTimeout(s.timer);
+  await flushShared();
 }

@@ -5,7 +5,9 @@ import { GET as me } from "@/app/api/v1/me/route";
 import { GET as organization } from "@/app/api/v1/organizations/[id]/route";
 import { GET as ping } from "@/app/api/v1/ping/route";
 import { GET as listUsage, POST as createUsage } from "@/app/api/v1/usage-events/route";
+import { flushAuthFailures } from "@/lib/api/auth-failures";
 import { toErrorResponse } from "@/lib/api/with-api-key";
+import { createLimiter } from "@/lib/rate-limit";
 import { generateApiKey } from "@/lib/api-keys/format";
 import { revokeApiKey } from "@/lib/api-keys/store";
 import { VerificationUnavailableError } from "@/lib/api-keys/verify";
@@ -258,6 +260,22 @@ describe("rate limiting failed authentications", () => {
     const other = randomIp();
     expect((await pingWith(`Bearer ${key}`, { ip: other })).status).toBe(200);
     await expectAuthError(await pingWith("Bearer nope", { ip: other }), "malformed_api_key");
+  });
+});
+
+describe("rate limiting across instances (PostgreSQL)", () => {
+  it.runIf(Boolean(process.env.DATABASE_URL))("failures counted by other instances block this one too", async () => {
+    const ip = randomIp();
+    // Other instances' failures, as they record them: the shared PostgreSQL-backed limiter.
+    const others = createLimiter({ keyPrefix: "api_auth_fail", points: FAILURES_PER_MINUTE, duration: 60 });
+    await others.consume(ip, FAILURES_PER_MINUTE);
+    // This instance has seen one failure only: locally it is far from the limit...
+    await expectAuthError(await pingWith("Bearer sk_live_guess", { ip }), "malformed_api_key");
+    // ...but once its count reaches the shared store, the address is over the limit everywhere.
+    await flushAuthFailures();
+    const response = await pingWith(`Bearer ${key}`, { ip });
+    expect(response.status).toBe(429);
+    expect(response.json.error.code).toBe("rate_limited");
   });
 });
 
