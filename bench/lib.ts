@@ -17,7 +17,7 @@ export const HIGH_FAILURE_LIMIT = "1000000000";
 export type Options = {
   smoke: boolean;
   distDir: string;
-  /** Extra node flags for the servers (e.g. --cpu-prof), from BENCH_SERVER_NODE_OPTIONS. */
+  /** Extra node flags for the servers (e.g. --cpu-prof), from BENCH_SERVER_NODE_ARGS. */
   serverNodeArgs: string[];
   log: (line: string) => void;
 };

@@ -1,5 +1,6 @@
 // `npm test`: lint, types, unit + integration (PGlite, and PostgreSQL when TEST_DATABASE_URL or DATABASE_URL is
-// set), then the Playwright suites against a production build. Stops at the first failing stage.
+// set), the Playwright suites against a production build, then `npm run bench -- --smoke`.
+// Stops at the first failing stage.
 import { spawnSync } from "node:child_process";
 
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
@@ -8,6 +9,8 @@ const stages = [
   ["typecheck", ["node_modules/typescript/bin/tsc", "--noEmit", "-p", "."]],
   ["vitest", ["node_modules/vitest/vitest.mjs", "run"]],
   ["playwright", ["node_modules/@playwright/test/cli.js", "test"]],
+  // The benchmarks' short mode, so the scripts never rot (numbers don't count here: see bench/).
+  ["bench-smoke", ["node_modules/tsx/dist/cli.mjs", "bench/run.ts", "--smoke"]],
 ];
 
 const only = process.argv[2];

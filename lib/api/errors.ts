@@ -48,7 +48,12 @@ export class ApiError extends Error {
     message: string,
     readonly extra: { issues?: ApiIssue[]; headers?: Record<string, string> } = {},
   ) {
+    // An ApiError is an answer, not a bug: no stack is ever shown or logged for it, and capturing
+    // one was most of the rejection path's cost (bench/: ~24 µs of ~40 µs per malformed key).
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
     this.name = "ApiError";
   }
 }
