@@ -24,61 +24,74 @@ const POSITIVE_TTL_MS = 5 * 60_000;
 // and nothing real is hidden for long (a new key's hash has never been looked up before).
 const NEGATIVE_TTL_MS = 30_000;
 
-const records = new LRUCache<string, KeyRecord>({ max: 20_000, ttl: POSITIVE_TTL_MS, ttlAutopurge: false });
-const unknown = new LRUCache<string, true>({ max: 20_000, ttl: NEGATIVE_TTL_MS, ttlAutopurge: false });
+type CacheState = {
+  records: LRUCache<string, KeyRecord>;
+  unknown: LRUCache<string, true>;
+  enabled: boolean;
+  // Bumped by every invalidation: a database read that started before one must not be cached after it.
+  generation: number;
+};
 
-let enabled = true;
-// Bumped by every invalidation: a database read that started before one must not be cached after it.
-let generation = 0;
+// On globalThis, not in module scope: Next bundles route handlers and server actions separately,
+// each with its own copy of this module, and a revoke from the dashboard must clear the cache the
+// API reads.
+const store = globalThis as typeof globalThis & { __paygenticKeyCache?: CacheState };
+const state: CacheState = (store.__paygenticKeyCache ??= {
+  records: new LRUCache<string, KeyRecord>({ max: 20_000, ttl: POSITIVE_TTL_MS, ttlAutopurge: false }),
+  unknown: new LRUCache<string, true>({ max: 20_000, ttl: NEGATIVE_TTL_MS, ttlAutopurge: false }),
+  enabled: true,
+  generation: 0,
+});
+const { records, unknown } = state;
 
 export const keyCache = {
   get(hash: string): KeyRecord | "unknown" | undefined {
-    if (!enabled) return undefined;
+    if (!state.enabled) return undefined;
     return records.get(hash) ?? (unknown.get(hash) ? "unknown" : undefined);
   },
   generation(): number {
-    return generation;
+    return state.generation;
   },
   /** Stores a database result unless an invalidation happened since `startedAt` was read. */
   set(hash: string, value: KeyRecord | "unknown", startedAt: number): void {
-    if (!enabled || startedAt !== generation) return;
+    if (!state.enabled || startedAt !== state.generation) return;
     if (value === "unknown") unknown.set(hash, true);
     else records.set(hash, value);
   },
   invalidateHashes(hashes: readonly string[]): void {
-    generation++;
+    state.generation++;
     for (const hash of hashes) {
       records.delete(hash);
       unknown.delete(hash);
     }
   },
   invalidateMember(organizationId: string, userId: string): void {
-    generation++;
+    state.generation++;
     for (const [hash, record] of records.entries()) {
       if (record.organization.id === organizationId && record.user.id === userId) records.delete(hash);
     }
   },
   invalidateOrganization(organizationId: string): void {
-    generation++;
+    state.generation++;
     for (const [hash, record] of records.entries()) {
       if (record.organization.id === organizationId) records.delete(hash);
     }
   },
   /** Fail safe: while invalidations might be missed, every request goes to the database. */
   disable(): void {
-    generation++;
-    enabled = false;
+    state.generation++;
+    state.enabled = false;
     records.clear();
     unknown.clear();
   },
   enable(): void {
-    generation++;
+    state.generation++;
     records.clear();
     unknown.clear();
-    enabled = true;
+    state.enabled = true;
   },
   isEnabled(): boolean {
-    return enabled;
+    return state.enabled;
   },
   size(): number {
     return records.size + unknown.size;

@@ -18,19 +18,23 @@ type State = {
   timer: NodeJS.Timeout | null;
 };
 
-let state: State | undefined;
-// Addresses known to be over the limit, checked synchronously so that the successful path never
-// waits on the limiter at all.
-const blocked = new Map<string, number>();
+// One per process (on globalThis: Next gives each route bundle its own copy of this module).
+// `blocked` holds addresses known to be over the limit, checked synchronously so that the
+// successful path never waits on the limiter at all.
+const store = globalThis as typeof globalThis & {
+  __paygenticAuthFailures?: { state: State | undefined; blocked: Map<string, number> };
+};
+const shared = (store.__paygenticAuthFailures ??= { state: undefined, blocked: new Map() });
+const blocked = shared.blocked;
 
 function get(): State {
-  state ??= {
+  shared.state ??= {
     local: new RateLimiterMemory({ keyPrefix: "api_auth_fail_local", points: FAILURES, duration: WINDOW_SECONDS }),
     shared: postgresPool() ? createLimiter({ keyPrefix: "api_auth_fail", points: FAILURES, duration: WINDOW_SECONDS }) : null,
     pending: new Map(),
     timer: null,
   };
-  return state;
+  return shared.state;
 }
 
 function block(ip: string, ms: number): number {

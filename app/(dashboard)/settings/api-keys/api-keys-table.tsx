@@ -74,7 +74,8 @@ export function ApiKeysTable({ rows, total, pageCount, query: renderedQuery, now
   const status = renderedQuery.status;
   const visibleRows = status === "active" ? rows.filter((row) => !revokedIds.has(row.id)) : rows;
   const visibleTotal = Math.max(0, total - (rows.length - visibleRows.length));
-  const showOwner = renderedQuery.scope === "all";
+  // Owners and admins always see whose key it is (on My keys too), so the column never jumps.
+  const showOwner = canManage;
 
   const columns = useMemo(
     () =>
