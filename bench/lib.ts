@@ -1,8 +1,9 @@
 // Shared pieces of the benchmarks (`npm run bench`): child servers, scratch databases, the load
 // generator process, sign-in, statistics and the result rows that run.ts prints and saves.
 import { fork, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { buildIsFresh as buildIsFreshIn } from "../scripts/build-freshness.mjs";
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { generateApiKey, hashApiKey } from "../lib/api-keys/format";
@@ -171,27 +172,9 @@ export async function dropDatabase(name: string): Promise<void> {
 
 // ───────────────────────────── build ─────────────────────────────
 
-// The same inputs scripts/start.mjs watches.
-const SOURCES = ["app", "components", "lib", "prisma/schema.prisma", "proxy.ts", "instrumentation.ts", "next.config.ts", "package-lock.json", "postcss.config.mjs"];
-
-function newestMtime(target: string): number {
-  if (!existsSync(target)) return 0;
-  const stat = statSync(target);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of readdirSync(target)) {
-    if (entry === "generated" || entry.endsWith(".test.ts")) continue;
-    newest = Math.max(newest, newestMtime(path.join(target, entry)));
-  }
-  return newest;
-}
-
-/** Is there a build in `distDir` newer than every source file? */
+/** Is there a build in `distDir` newer than every source file? (The same check as `npm start`.) */
 export function buildIsFresh(distDir: string): boolean {
-  const buildId = path.join(ROOT, distDir, "BUILD_ID");
-  if (!existsSync(buildId)) return false;
-  const built = statSync(buildId).mtimeMs;
-  return !SOURCES.some((source) => newestMtime(path.join(ROOT, source)) > built);
+  return buildIsFreshIn(distDir, ROOT);
 }
 
 export function nextBuild(distDir: string, log: (line: string) => void): void {

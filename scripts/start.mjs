@@ -2,8 +2,9 @@
 // the embedded database's first seed run inside the server at start-up (instrumentation.ts).
 // `npm run dev`: the same checks, then `next dev`.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
+import { buildIsFresh } from "./build-freshness.mjs";
 
 const dev = process.argv.includes("--dev");
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
@@ -21,33 +22,12 @@ if (env.DATABASE_URL && !env.AUTH_SECRET && !env.NEXTAUTH_SECRET) {
   process.exit(1);
 }
 
-const SOURCES = ["app", "components", "lib", "prisma/schema.prisma", "proxy.ts", "instrumentation.ts", "next.config.ts", "package-lock.json", "postcss.config.mjs"];
-
-function newestMtime(target) {
-  if (!existsSync(target)) return 0;
-  const stat = statSync(target);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of readdirSync(target)) {
-    if (entry === "generated" || entry.endsWith(".test.ts")) continue;
-    newest = Math.max(newest, newestMtime(path.join(target, entry)));
-  }
-  return newest;
-}
-
-function needsBuild() {
-  const buildId = path.join(env.NEXT_DIST_DIR || ".next", "BUILD_ID");
-  if (!existsSync(buildId)) return true;
-  const built = statSync(buildId).mtimeMs;
-  return SOURCES.some((source) => newestMtime(source) > built);
-}
-
 if (!existsSync(path.join("lib", "generated", "prisma", "client.ts"))) {
   const generated = spawnSync(process.execPath, ["scripts/prisma-generate.mjs"], { stdio: "inherit", env });
   if (generated.status !== 0) process.exit(generated.status ?? 1);
 }
 
-if (!dev && needsBuild()) {
+if (!dev && !buildIsFresh(env.NEXT_DIST_DIR || ".next")) {
   console.log("Building the app (first start, or the sources changed)…");
   const build = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit", env });
   if (build.status !== 0) process.exit(build.status ?? 1);
