@@ -1,5 +1,5 @@
 import "server-only";
-import { sql } from "@/lib/db";
+import { ensureDatabase, sql } from "@/lib/db";
 import { isRole, permissionsOf, type Permission, type Role } from "@/lib/permissions";
 import { keyCache, type KeyRecord } from "./cache";
 import { parseApiKey } from "./format";
@@ -93,6 +93,8 @@ async function lookup(hash: string): Promise<KeyRecord | "unknown"> {
   const startedAt = keyCache.generation();
   let rows: Row[];
   try {
+    // Only a cache miss needs the database (migrated); a cache hit or a typo never waits on it.
+    await ensureDatabase();
     rows = await sql().query<Row>(LOOKUP, [hash]);
   } catch (error) {
     throw new VerificationUnavailableError(error instanceof Error ? error.message : String(error));

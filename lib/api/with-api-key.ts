@@ -1,5 +1,4 @@
 import type { NextRequest } from "next/server";
-import { parseApiKey } from "@/lib/api-keys/format";
 import { recordKeyUse } from "@/lib/api-keys/last-used";
 import { verifyApiKey, VerificationUnavailableError, type VerifiedKey } from "@/lib/api-keys/verify";
 import { ensureDatabase } from "@/lib/db";
@@ -48,11 +47,8 @@ async function authenticate(request: NextRequest, ip: string): Promise<VerifiedK
   if (parsed === "missing") {
     throw new ApiError("missing_api_key", "No API key. Send it as `Authorization: Bearer sk_live_…`; create one in Settings → API Keys.");
   }
-  // Shape and checksum first: a typo is a 401 even while the database is unreachable.
-  const result =
-    parsed === "malformed" || !parseApiKey(parsed.token).ok
-      ? ({ ok: false, code: "malformed_api_key" } as const)
-      : await withDatabase(() => verifyApiKey(parsed.token));
+  // verifyApiKey checks shape and checksum before any I/O: a typo is a 401 even during an outage.
+  const result = parsed === "malformed" ? ({ ok: false, code: "malformed_api_key" } as const) : await verifyApiKey(parsed.token);
   if (result.ok) return result.key;
   const wait = await recordAuthFailure(ip);
   if (wait > 0) throw rateLimited(wait);
