@@ -1,4 +1,6 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
+import { ThemeProvider } from "@/components/theme-provider";
 import { Toaster } from "@/components/ui/sonner";
 import "./globals.css";
 
@@ -7,12 +9,18 @@ export const metadata: Metadata = {
   description: "Paygentic dashboard",
 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // Reading the request makes every page dynamic: the nonce of the Content-Security-Policy
+  // (proxy.ts) is per request, and Next can only add it to the scripts of a page rendered for it.
+  const requestHeaders = await headers();
   return (
-    <html lang="en">
-      <body className="min-h-screen font-sans">
-        {children}
-        <Toaster />
+    // The theme script sets the class on <html> before React hydrates: that difference is expected.
+    <html lang="en" suppressHydrationWarning>
+      <body className="min-h-screen font-sans" data-request-id={requestHeaders.get("x-request-id") ?? undefined}>
+        <ThemeProvider nonce={requestHeaders.get("x-nonce") ?? undefined}>
+          {children}
+          <Toaster />
+        </ThemeProvider>
       </body>
     </html>
   );

@@ -202,13 +202,18 @@ test.describe("API keys", () => {
     const name = uniqueName("Twin");
     await createKey(page, name);
     await finishCreate(page);
-    await createKey(page, name);
-    await expect(page.getByText(`You already have an active key named “${name}”`)).toBeVisible();
+    // The warning comes while the name is typed (case and spaces aside), before a duplicate exists.
+    const again = await openCreateDialog(page);
+    await again.getByLabel("Name").fill(`  ${name.toUpperCase()} `);
+    await expect(again.getByText(`You already have an active key named “${name}”`)).toBeVisible();
+    await again.getByLabel("Name").fill(name);
+    await again.getByRole("button", { name: "Create key" }).click();
+    await expect(secretDialog(page).getByTestId("api-key-secret")).toHaveText(/^sk_live_/);
     await finishCreate(page);
     await expect(keyRow(page, name)).toHaveCount(2);
   });
 
-  test("search, deployment filter, sorting and pagination live in the URL", async ({ page }) => {
+  test("search, environment filter, sorting and pagination live in the URL", async ({ page }) => {
     test.slow();
     await signIn(page, demoUser("owner").email);
     const prefix = uniqueName("Batch");
@@ -254,7 +259,7 @@ test.describe("API keys", () => {
     await expect(page.getByText("Page 1 of 2")).toBeVisible();
     await expect(body.first()).toContainText(names[0]!);
 
-    await page.getByLabel("Deployment").selectOption({ label: "Development" });
+    await page.getByLabel("Environment", { exact: true }).selectOption({ label: "Development" });
     await expect(page.getByText("1 key", { exact: true })).toBeVisible();
     await expect(body).toHaveCount(1);
     await expect(body.first()).toContainText(names[0]!);
@@ -263,7 +268,7 @@ test.describe("API keys", () => {
     await expect(page.getByText("No keys match these filters")).toBeVisible();
     await page.getByRole("button", { name: "Clear filters" }).click();
     await expect(page.getByLabel("Search keys")).toHaveValue("");
-    await expect(page.getByLabel("Deployment")).toHaveValue("");
+    await expect(page.getByLabel("Environment", { exact: true })).toHaveValue("");
     await expect(page).not.toHaveURL(/[?&](q|environment)=/);
   });
 

@@ -74,3 +74,36 @@ function isOnLoginPage(page: Page): boolean {
   const current = page.url();
   return current.startsWith("http") && new URL(current).pathname === "/login";
 }
+
+/** Creates a key through the dialog and closes the show-once dialog; returns the key's last 4. */
+export async function createKeyThroughDialog(
+  page: Page,
+  name: string,
+  { description }: { description?: string } = {},
+): Promise<string> {
+  await page.getByRole("button", { name: "Create new key" }).first().click();
+  const dialog = page.getByRole("dialog", { name: "Create API key" });
+  await dialog.getByLabel("Name").fill(name);
+  if (description) await dialog.getByLabel("Description").fill(description);
+  await dialog.getByRole("button", { name: "Create key" }).click();
+  const secretDialog = page.getByRole("dialog", { name: "Save your API key" });
+  const secret = (await secretDialog.getByTestId("api-key-secret").textContent())!.trim();
+  await secretDialog.getByRole("button", { name: "Done" }).click();
+  await secretDialog.waitFor({ state: "hidden" });
+  return secret.slice(-4);
+}
+
+/** Revokes every active key the page lists (the signed-in member's own on "My keys"). */
+export async function revokeAllListedKeys(page: Page): Promise<void> {
+  const revokeButtons = page.getByRole("row").getByRole("button", { name: "Revoke" });
+  while ((await revokeButtons.count()) > 0) {
+    await revokeButtons.first().click();
+    const confirm = page.getByRole("alertdialog", { name: "Revoke API key?" });
+    await confirm.getByRole("button", { name: "Revoke key" }).click();
+    await confirm.waitFor({ state: "hidden" });
+  }
+}
+
+/** A description past the length that used to push the table's other columns off screen. */
+export const LONG_DESCRIPTION =
+  "Nightly reconciliation job for the EU billing cluster, runs from the data platform's Airflow deployment";

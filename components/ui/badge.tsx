@@ -5,7 +5,7 @@ import { cva, type VariantProps } from "class-variance-authority";
 import { cn } from "@/lib/utils";
 
 const badgeVariants = cva(
-  "inline-flex w-fit shrink-0 items-center justify-center gap-1 overflow-hidden rounded-md border px-2 py-0.5 text-xs font-medium whitespace-nowrap transition-[color,box-shadow] focus-visible:border-ring focus-visible:ring-[3px] focus-visible:ring-ring/50 aria-invalid:border-destructive [&>svg]:pointer-events-none [&>svg]:size-3",
+  "inline-flex w-fit shrink-0 items-center justify-center gap-1 overflow-hidden rounded-md border px-2 py-0.5 text-xs font-medium whitespace-nowrap transition-[color,box-shadow] focus-visible:border-ring focus-visible:ring-[3px] focus-visible:ring-ring aria-invalid:border-destructive [&>svg]:pointer-events-none [&>svg]:size-3",
   {
     variants: {
       variant: {
@@ -17,9 +17,9 @@ const badgeVariants = cva(
           "border-transparent bg-destructive text-destructive-foreground [a&]:hover:bg-destructive/90",
         // Tinted backgrounds with darkened text so small labels keep AA contrast.
         warning:
-          "border-warning/40 bg-warning/15 text-[color-mix(in_oklab,var(--warning)_55%,black)]",
+          "border-warning/40 bg-warning/15 text-[color-mix(in_oklab,var(--warning)_55%,black)] dark:text-[color-mix(in_oklab,var(--warning)_70%,white)]",
         success:
-          "border-success/40 bg-success/15 text-[color-mix(in_oklab,var(--success)_65%,black)]",
+          "border-success/40 bg-success/15 text-[color-mix(in_oklab,var(--success)_65%,black)] dark:text-[color-mix(in_oklab,var(--success)_70%,white)]",
       },
     },
     defaultVariants: {

@@ -1,6 +1,7 @@
 "use client";
 
 import * as React from "react";
+import { useTheme } from "next-themes";
 import { Toaster as Sonner, type ToasterProps } from "sonner";
 
 function Toaster({
@@ -9,8 +10,10 @@ function Toaster({
   closeButton = true,
   ...props
 }: ToasterProps) {
+  const { resolvedTheme } = useTheme();
   return (
     <Sonner
+      theme={resolvedTheme === "dark" ? "dark" : "light"}
       className="toaster group"
       richColors={richColors}
       position={position}

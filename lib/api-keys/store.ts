@@ -7,6 +7,8 @@ import { can, type Role } from "@/lib/permissions";
 import { generateApiKey, hashApiKey, modeForEnvironment } from "./format";
 import { publishInvalidation } from "./invalidation";
 import {
+  ENVIRONMENT_LABELS,
+  ENVIRONMENTS,
   MAX_ACTIVE_KEYS_PER_MEMBER,
   type CreateApiKeyInput,
   type Environment,
@@ -144,6 +146,39 @@ export async function createApiKey(params: {
   });
 }
 
+/**
+ * What the list's search box matches: name, description, last 4 characters, the owner's name or
+ * email, and an environment by its label ("prod" finds production keys). Deliberately no index of
+ * its own: every list query is bounded by the organization (and member) index first, and a
+ * case-insensitive substring scan of that organization's rows (at most 100 active keys per member)
+ * costs less than keeping a trigram index current on every create and revoke.
+ */
+function searchFilter(q: string): Prisma.ApiKeyWhereInput {
+  const contains = { contains: escapeLike(q), mode: "insensitive" } as const;
+  const environments = ENVIRONMENTS.filter((environment) =>
+    ENVIRONMENT_LABELS[environment].toLowerCase().startsWith(q.toLowerCase()),
+  );
+  return {
+    OR: [
+      { name: contains },
+      { description: contains },
+      { last4: contains },
+      { user: { OR: [{ name: contains }, { email: contains }] } },
+      ...(environments.length > 0 ? [{ environment: { in: environments } }] : []),
+    ],
+  };
+}
+
+/** The names of a member's active keys, so the create form can warn about a duplicate as it is typed. */
+export async function listActiveKeyNames(organizationId: string, userId: string): Promise<string[]> {
+  const rows = await db().apiKey.findMany({
+    where: { organizationId, userId, revokedAt: null },
+    select: { name: true },
+    take: MAX_ACTIVE_KEYS_PER_MEMBER,
+  });
+  return rows.map((row) => row.name);
+}
+
 export type ApiKeyPage = { rows: ApiKeyView[]; total: number; page: number; pageCount: number; pageSize: number };
 
 /** One page of an organization's keys (or one member's), filtered and sorted by the database. */
@@ -158,7 +193,7 @@ export async function listApiKeys(params: {
     ...(ownerId ? { userId: ownerId } : {}),
     revokedAt: query.status === "revoked" ? { not: null } : null,
     ...(query.environment ? { environment: query.environment } : {}),
-    ...(query.q ? { name: { contains: escapeLike(query.q), mode: "insensitive" } } : {}),
+    ...(query.q ? searchFilter(query.q) : {}),
   };
   const orderBy: Prisma.ApiKeyOrderByWithRelationInput[] =
     query.sort === "last_used"

@@ -291,6 +291,24 @@ describe("listApiKeys (filtered, sorted and paginated by the database)", () => {
     expect(await search("_")).toEqual(["snake_case"]);
   });
 
+  it("searches the description, the last 4 characters, the owner's name and email, and the environment", async () => {
+    const searcher = await createMember(org.id, "developer", "Quentin Searcher");
+    const billing = await createKey(org.id, searcher.id, { name: "Billing", description: "Nightly invoice exporter", environment: "staging" });
+    const other = await createKey(org.id, developer.id, { name: "Unrelated", environment: "development" });
+    const last4 = billing.key.slice(-4);
+    const search = async (q: string, ownerId?: string) =>
+      (await listApiKeys({ organizationId: org.id, ownerId, query: { status: "active", sort: "created", dir: "desc", page: 1, size: 100, q } })).rows.map(
+        (r) => r.id,
+      );
+    expect(await search("invoice EXPORT")).toEqual([billing.id]);
+    expect(await search(last4, searcher.id)).toEqual([billing.id]);
+    expect(await search("quentin searcher")).toEqual([billing.id]);
+    expect(await search(searcher.email.toUpperCase())).toEqual([billing.id]);
+    expect(await search("stag", searcher.id)).toEqual([billing.id]);
+    expect(await search("Development")).toContain(other.id);
+    expect(await search("Development")).not.toContain(billing.id);
+  });
+
   it("pages with page and size", async () => {
     const first = await query({ size: 10, page: 1, dir: "asc" });
     expect(first.pageCount).toBe(1);

@@ -17,7 +17,7 @@ export default async function ApiDocsPage() {
   const base = await origin();
   const codes = Object.keys(API_ERRORS) as ApiErrorCode[];
   return (
-    <main className="mx-auto max-w-4xl space-y-12 px-4 py-10">
+    <main className="mx-auto max-w-4xl space-y-12 px-4 py-10 [overflow-wrap:anywhere]">
       <header className="space-y-2">
         <Link href="/settings/api-keys" className="text-muted-foreground text-sm hover:underline">
           ← Paygentic dashboard
@@ -40,7 +40,7 @@ export default async function ApiDocsPage() {
           test-mode data. A key acts with its owner&apos;s <em>current</em> role in the key&apos;s organization: a role change
           applies to the next request, and revoking a key stops it at once.
         </p>
-        <pre className="bg-muted overflow-x-auto rounded-md p-4 font-mono text-sm">{`curl -H "Authorization: Bearer sk_live_…" ${base}/api/v1/me`}</pre>
+        <pre tabIndex={0} className="bg-muted overflow-x-auto rounded-md p-4 font-mono text-sm">{`curl -H "Authorization: Bearer sk_live_…" ${base}/api/v1/me`}</pre>
         <p className="text-muted-foreground text-sm">
           Every response carries an <code>X-Request-Id</code>; quote it when you contact support. Never put keys in source
           control: use environment variables or a secret manager.
@@ -53,7 +53,7 @@ export default async function ApiDocsPage() {
           Errors are <code>{`{"error":{"type","code","message","request_id","doc_url"}}`}</code>; validation errors add{" "}
           <code>issues</code>. Every 401 has a <code>WWW-Authenticate</code> header.
         </p>
-        <div className="overflow-x-auto rounded-md border">
+        <div tabIndex={0} role="region" aria-label="Error codes" className="overflow-x-auto rounded-md border">
           <table className="w-full text-sm">
             <thead className="bg-muted/50 text-left">
               <tr>
@@ -111,7 +111,7 @@ export default async function ApiDocsPage() {
                 </span>
               ))}
             </p>
-            <pre className="bg-muted overflow-x-auto rounded-md p-4 font-mono text-sm">{route.curl.replaceAll("$ORIGIN", base)}</pre>
+            <pre tabIndex={0} className="bg-muted overflow-x-auto rounded-md p-4 font-mono text-sm">{route.curl.replaceAll("$ORIGIN", base)}</pre>
           </article>
         ))}
       </section>

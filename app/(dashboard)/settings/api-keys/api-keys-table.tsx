@@ -55,9 +55,11 @@ export function ApiKeysTable({ rows, total, pageCount, query: renderedQuery, now
   const [revokedIds, setRevokedIds] = useState<ReadonlySet<string>>(() => new Set());
   const [revokeTarget, setRevokeTarget] = useState<ApiKeyRow | null>(null);
   // The dialog has no Radix trigger, so focus is handed back by hand: to the Revoke button that
-  // opened it, or (that row being gone) to a neighbour's.
+  // opened it, or (that row being gone) to the next row's, the previous row's, or Create new key.
+  // Kept as a selector, not an element: the refresh after a revoke may re-render the target (the
+  // empty state swaps the create button), and focus must follow it rather than fall to <body>.
   const [revokeButton, setRevokeButton] = useState<HTMLElement | null>(null);
-  const focusAfterRevoke = useRef<HTMLElement | null>(null);
+  const focusAfterRevoke = useRef<{ selector: string; revokedId: string } | null>(null);
 
   useEffect(() => () => clearTimeout(searchTimer.current), []);
 
@@ -74,14 +76,13 @@ export function ApiKeysTable({ rows, total, pageCount, query: renderedQuery, now
   const status = renderedQuery.status;
   const visibleRows = status === "active" ? rows.filter((row) => !revokedIds.has(row.id)) : rows;
   const visibleTotal = Math.max(0, total - (rows.length - visibleRows.length));
-  // Owners and admins always see whose key it is (on My keys too), so the column never jumps.
-  const showOwner = canManage;
+  // On "My keys" every key is the viewer's own: an Owner column would only repeat their name.
+  const showOwner = canManage && renderedQuery.scope === "all";
 
   const columns = useMemo(
     () =>
       getApiKeyColumns({
         status,
-        now,
         showOwner,
         canRevoke: (row) => (row.owner.id === currentUserId ? canWrite : canManage),
         onRevoke: (row, button) => {
@@ -89,7 +90,7 @@ export function ApiKeysTable({ rows, total, pageCount, query: renderedQuery, now
           setRevokeTarget(row);
         },
       }),
-    [status, now, showOwner, currentUserId, canWrite, canManage],
+    [status, showOwner, currentUserId, canWrite, canManage],
   );
 
   const sorting: SortingState = [{ id: query.sort, desc: query.dir === "desc" }];
@@ -115,17 +116,33 @@ export function ApiKeysTable({ rows, total, pageCount, query: renderedQuery, now
   function onRevoked(key: ApiKeyRow) {
     const buttons = Array.from(document.querySelectorAll<HTMLElement>("[data-revoke-key]"));
     const index = buttons.findIndex((button) => button.dataset.revokeKey === key.id);
-    focusAfterRevoke.current = buttons[index + 1] ?? buttons[index - 1] ?? searchInput.current;
+    const neighbour = buttons[index + 1] ?? buttons[index - 1];
+    focusAfterRevoke.current = {
+      selector: neighbour ? `[data-revoke-key="${neighbour.dataset.revokeKey}"]` : "[data-create-key-trigger]",
+      revokedId: key.id,
+    };
     setRevokedIds((current) => new Set(current).add(key.id));
     setRevokeTarget(null);
   }
+
+  // The refreshed list can replace the element focus was handed to (e.g. the last key gone, the
+  // header's create button gives way to the empty state's): if focus fell to <body>, restore it.
+  useEffect(() => {
+    const pending = focusAfterRevoke.current;
+    if (!pending) return;
+    if (!document.activeElement || document.activeElement === document.body) {
+      document.querySelector<HTMLElement>(pending.selector)?.focus();
+    }
+    // The server's list without the key has arrived: nothing will re-render the target again.
+    if (!rows.some((row) => row.id === pending.revokedId)) focusAfterRevoke.current = null;
+  }, [rows, isEmpty]);
 
   const filtered = hasFilters(renderedQuery);
   let empty: React.ReactNode;
   if (filtered) {
     empty = (
       <EmptyMessage icon={<SearchX aria-hidden="true" />} title="No keys match these filters">
-        <p>Try another search or deployment.</p>
+        <p>Try another search or environment.</p>
         <Button variant="outline" size="sm" className="mt-3" onClick={clearFilters}>
           Clear filters
         </Button>
@@ -165,10 +182,7 @@ export function ApiKeysTable({ rows, total, pageCount, query: renderedQuery, now
             panelId={panelId}
             value={query.status}
             options={STATUS_TABS}
-            onValueChange={(next) => {
-              // "Last used" isn't a column of the revoked view; keep the order meaningful.
-              navigate(next === "revoked" && query.sort === "last_used" ? { status: next, sort: "created" } : { status: next });
-            }}
+            onValueChange={(status) => navigate({ status })}
           />
           <Loader2
             className={cn("size-4 animate-spin text-muted-foreground transition-opacity", pending ? "opacity-100" : "opacity-0")}
@@ -185,7 +199,8 @@ export function ApiKeysTable({ rows, total, pageCount, query: renderedQuery, now
               ref={searchInput}
               type="search"
               aria-label="Search keys"
-              placeholder="Search keys…"
+              title="Search by name, description, last 4 characters, owner or environment"
+              placeholder="Name, last 4, owner…"
               className="pl-8"
               value={search}
               maxLength={64}
@@ -196,11 +211,11 @@ export function ApiKeysTable({ rows, total, pageCount, query: renderedQuery, now
             />
           </div>
           <NativeSelect
-            aria-label="Deployment"
+            aria-label="Environment"
             value={query.environment ?? ""}
             onChange={(event) => navigate({ environment: (event.target.value || undefined) as Environment | undefined })}
           >
-            <NativeSelectOption value="">All deployments</NativeSelectOption>
+            <NativeSelectOption value="">All environments</NativeSelectOption>
             {ENVIRONMENTS.map((environment) => (
               <NativeSelectOption key={environment} value={environment}>
                 {ENVIRONMENT_LABELS[environment]}
@@ -237,6 +252,7 @@ export function ApiKeysTable({ rows, total, pageCount, query: renderedQuery, now
               columns={columns}
               data={visibleRows}
               getRowId={(row) => row.id}
+              meta={{ now }}
               sorting={sorting}
               onSortingChange={(next) => {
                 const [first] = next;
@@ -263,8 +279,8 @@ export function ApiKeysTable({ rows, total, pageCount, query: renderedQuery, now
         onClose={() => setRevokeTarget(null)}
         onRevoked={onRevoked}
         onCloseAutoFocus={(event) => {
-          const target = focusAfterRevoke.current ?? revokeButton;
-          focusAfterRevoke.current = null;
+          const pending = focusAfterRevoke.current;
+          const target = pending ? document.querySelector<HTMLElement>(pending.selector) : revokeButton;
           if (target?.isConnected) {
             event.preventDefault();
             target.focus();

@@ -27,7 +27,7 @@ export function EnvironmentBadge({ environment }: { environment: Environment }) 
   return <Badge variant={ENVIRONMENT_BADGE[environment]}>{ENVIRONMENT_LABELS[environment]}</Badge>;
 }
 
-/** A date or relative time with the exact local time (and ISO timestamp) on hover. */
+/** A date or relative time with the exact local time, and its time zone, on hover or focus. */
 function Timestamp({ iso, children }: { iso: string; children: React.ReactNode }) {
   const hydrated = useHydrated();
   const [open, setOpen] = useState(false);
@@ -52,25 +52,32 @@ function Day({ iso }: { iso: string }) {
 
 export type ApiKeyColumnOptions = {
   status: "active" | "revoked";
-  now: number;
   showOwner: boolean;
   canRevoke: (row: ApiKeyRow) => boolean;
   /** `button` is the Revoke button pressed, for focus to return to. */
   onRevoke: (row: ApiKeyRow, button: HTMLElement) => void;
 };
 
-export function getApiKeyColumns({ status, now, showOwner, canRevoke, onRevoke }: ApiKeyColumnOptions): ColumnDef<ApiKeyRow>[] {
+/** The request time the table was rendered for (see DataTable's `meta`). */
+function renderedAt(meta: { now?: number } | undefined): number {
+  return meta?.now ?? 0;
+}
+
+export function getApiKeyColumns({ status, showOwner, canRevoke, onRevoke }: ApiKeyColumnOptions): ColumnDef<ApiKeyRow>[] {
   const columns: ColumnDef<ApiKeyRow>[] = [
     {
       id: "name",
       header: "Name",
       enableSorting: false,
-      meta: { className: "w-[32%] min-w-56" },
-      cell: ({ row: { original: key } }) => {
+      meta: { className: "min-w-48", fullWidth: true },
+      cell: ({ row: { original: key }, table }) => {
+        const now = renderedAt(table.options.meta);
         const inactive = status === "active" && isInactive(key, now);
         const expired = status === "active" && isExpired(key, now);
         return (
-          <div className="flex min-w-0 flex-col gap-1">
+          // Long names and descriptions are clamped (the full text is in the title, and read in full by
+          // screen readers) so that one long description can't push the other columns off screen.
+          <div className="flex max-w-full min-w-0 flex-col gap-1 sm:max-w-64 xl:max-w-72">
             <div className="flex min-w-0 items-center gap-2">
               <span className="truncate font-medium" title={key.name}>
                 {key.name}
@@ -87,7 +94,7 @@ export function getApiKeyColumns({ status, now, showOwner, canRevoke, onRevoke }
               ) : null}
             </div>
             {key.description ? (
-              <span className="max-w-md truncate text-xs text-muted-foreground" title={key.description}>
+              <span className="line-clamp-2 text-xs break-words whitespace-normal text-muted-foreground" title={key.description}>
                 {key.description}
               </span>
             ) : null}
@@ -115,24 +122,27 @@ export function getApiKeyColumns({ status, now, showOwner, canRevoke, onRevoke }
       accessorFn: (key) => key.createdAt,
       header: ({ column }) => <DataTableColumnHeader column={column} title="Created" />,
       enableSorting: true,
+      meta: { label: "Created" },
       cell: ({ row: { original: key } }) => <Day iso={key.createdAt} />,
     },
   ];
 
-  if (status === "active") {
-    columns.push({
-      id: "last_used",
-      accessorFn: (key) => key.lastUsedAt,
-      header: ({ column }) => <DataTableColumnHeader column={column} title="Last used" />,
-      enableSorting: true,
-      cell: ({ row: { original: key } }) =>
-        key.lastUsedAt ? (
-          <Timestamp iso={key.lastUsedAt}>{formatRelative(key.lastUsedAt, now)}</Timestamp>
-        ) : (
-          <span className="text-muted-foreground">Never</span>
-        ),
-    });
-  } else {
+  // Kept in the revoked view too: when a revoked key was last used is what an incident review asks.
+  columns.push({
+    id: "last_used",
+    accessorFn: (key) => key.lastUsedAt,
+    header: ({ column }) => <DataTableColumnHeader column={column} title="Last used" />,
+    enableSorting: true,
+    meta: { label: "Last used" },
+    cell: ({ row: { original: key }, table }) =>
+      key.lastUsedAt ? (
+        <Timestamp iso={key.lastUsedAt}>{formatRelative(key.lastUsedAt, renderedAt(table.options.meta))}</Timestamp>
+      ) : (
+        <span className="text-muted-foreground">Never</span>
+      ),
+  });
+
+  if (status === "revoked") {
     columns.push({
       id: "revoked",
       header: "Revoked",
@@ -161,9 +171,9 @@ export function getApiKeyColumns({ status, now, showOwner, canRevoke, onRevoke }
       header: "Owner",
       enableSorting: false,
       cell: ({ row: { original: key } }) => (
-        <div className="flex flex-col gap-0.5">
-          <span>{key.owner.name}</span>
-          <span className="text-xs text-muted-foreground">{key.owner.email}</span>
+        <div className="flex max-w-48 min-w-0 flex-col gap-0.5">
+          <span className="truncate" title={key.owner.name}>{key.owner.name}</span>
+          <span className="truncate text-xs text-muted-foreground" title={key.owner.email}>{key.owner.email}</span>
         </div>
       ),
     });
@@ -174,7 +184,7 @@ export function getApiKeyColumns({ status, now, showOwner, canRevoke, onRevoke }
       id: "actions",
       header: () => <span className="sr-only">Actions</span>,
       enableSorting: false,
-      meta: { className: "w-px text-right" },
+      meta: { className: "w-px text-right", fullWidth: true, pinned: true },
       cell: ({ row: { original: key } }) =>
         canRevoke(key) ? (
           <Button

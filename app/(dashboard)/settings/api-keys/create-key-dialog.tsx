@@ -43,7 +43,14 @@ const TRIGGER_SELECTOR = "[data-create-key-trigger]";
  * Owns the create flow for the whole page, so the one-time key survives the list re-rendering
  * behind it (creating the first key swaps the empty state's button for the header's).
  */
-export function CreateKeyProvider({ children }: { children: React.ReactNode }) {
+export function CreateKeyProvider({
+  activeKeyNames,
+  children,
+}: {
+  /** The names of the member's own active keys: the form warns about a duplicate as it is typed. */
+  activeKeyNames: string[];
+  children: React.ReactNode;
+}) {
   const router = useRouter();
   const [step, setStep] = useState<Step>({ kind: "closed" });
   const [creating, setCreating] = useState(false);
@@ -82,6 +89,7 @@ export function CreateKeyProvider({ children }: { children: React.ReactNode }) {
         ) : step.kind === "form" ? (
           <CreateKeyFormContent
             key="form"
+            activeKeyNames={activeKeyNames}
             onCloseAutoFocus={focusTrigger}
             onPendingChange={setCreating}
             onCreated={(created) => {
@@ -111,10 +119,12 @@ type Values = { name: string; environment: Environment; description: string };
 type FieldErrors = Partial<Record<keyof Values, string[]>>;
 
 function CreateKeyFormContent({
+  activeKeyNames,
   onCreated,
   onPendingChange,
   onCloseAutoFocus,
 }: {
+  activeKeyNames: string[];
   onCreated: (created: CreatedKey) => void;
   onPendingChange: (pending: boolean) => void;
   onCloseAutoFocus: (event: Event) => void;
@@ -124,6 +134,7 @@ function CreateKeyFormContent({
     form: `${id}-form`,
     name: `${id}-name`,
     nameError: `${id}-name-error`,
+    nameDuplicate: `${id}-name-duplicate`,
     environment: `${id}-environment`,
     environmentHint: `${id}-environment-hint`,
     environmentError: `${id}-environment-error`,
@@ -135,6 +146,7 @@ function CreateKeyFormContent({
   const [values, setValues] = useState<Values>({ name: "", environment: "production", description: "" });
   const [errors, setErrors] = useState<FieldErrors>({});
   const [message, setMessage] = useState<string | null>(null);
+  const [escapeKept, setEscapeKept] = useState(false);
   const [pending, startTransition] = useTransition();
   const nameRef = useRef<HTMLInputElement>(null);
   const environmentRef = useRef<HTMLSelectElement>(null);
@@ -175,8 +187,9 @@ function CreateKeyFormContent({
           else setMessage(result.message);
           return;
         }
-        const { apiKey, duplicateName, key } = result.data;
-        if (duplicateName) {
+        const { apiKey, duplicateName: duplicateOnServer, key } = result.data;
+        // The form warned already unless the other key appeared meanwhile (another tab, the API).
+        if (duplicateOnServer && !duplicateName) {
           toast.warning(`You already have an active key named “${apiKey.name}”.`, {
             description: "Both keys work; tell them apart by their last four characters.",
           });
@@ -190,6 +203,11 @@ function CreateKeyFormContent({
     });
   }
 
+  // The server compares the same way (trimmed, case-insensitive); a duplicate is allowed, only flagged.
+  const typedName = values.name.trim().toLowerCase();
+  const duplicateName = typedName ? activeKeyNames.find((name) => name.toLowerCase() === typedName) : undefined;
+  const hasInput = Boolean(values.name || values.description);
+
   const describedBy = (...candidates: (string | number | false | undefined)[]) => candidates.filter((c): c is string => typeof c === "string" && c !== "").join(" ") || undefined;
 
   return (
@@ -197,11 +215,13 @@ function CreateKeyFormContent({
       showCloseButton={!pending}
       onCloseAutoFocus={onCloseAutoFocus}
       onEscapeKeyDown={(event) => {
-        if (pending) event.preventDefault();
+        // Like a stray click outside, a reflexive Escape must not throw away what was typed.
+        if (pending || hasInput) event.preventDefault();
+        if (!pending && hasInput) setEscapeKept(true);
       }}
       onInteractOutside={(event) => {
         // A stray click outside must not throw away what was typed, nor the key being created.
-        if (pending || values.name || values.description) event.preventDefault();
+        if (pending || hasInput) event.preventDefault();
       }}
     >
       <DialogHeader>
@@ -211,6 +231,11 @@ function CreateKeyFormContent({
         </DialogDescription>
       </DialogHeader>
       <form id={ids.form} noValidate onSubmit={onSubmit} className="grid gap-5">
+        {escapeKept && hasInput ? (
+          <p role="status" className="rounded-md border bg-muted/50 px-3 py-2 text-sm">
+            What you typed is kept. Choose Cancel to discard it.
+          </p>
+        ) : null}
         {message ? (
           <div role="alert" className="rounded-md border border-destructive/40 bg-destructive/5 px-3 py-2 text-sm text-destructive">
             {message}
@@ -230,9 +255,14 @@ function CreateKeyFormContent({
             autoComplete="off"
             placeholder="e.g. Billing worker"
             aria-invalid={errors.name?.length ? true : undefined}
-            aria-describedby={describedBy(errors.name?.length && ids.nameError)}
+            aria-describedby={describedBy(errors.name?.length && ids.nameError, duplicateName && ids.nameDuplicate)}
           />
           <FieldError id={ids.nameError} messages={errors.name} />
+          {duplicateName ? (
+            <p id={ids.nameDuplicate} role="status" className="text-sm text-[color-mix(in_oklab,var(--warning)_45%,black)] dark:text-warning">
+              You already have an active key named “{duplicateName}”. You can still create it; the two will differ only by their last 4 characters.
+            </p>
+          ) : null}
           {values.name.trim().length > NAME_MAX - 10 ? (
             <p className="text-xs text-muted-foreground">
               {values.name.trim().length}/{NAME_MAX} characters

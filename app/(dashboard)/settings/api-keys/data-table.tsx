@@ -7,6 +7,7 @@ import {
   type ColumnDef,
   type RowData,
   type SortingState,
+  type TableMeta,
   type Updater,
 } from "@tanstack/react-table";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
@@ -17,8 +18,24 @@ declare module "@tanstack/react-table" {
   interface ColumnMeta<TData extends RowData, TValue> {
     /** Classes for this column's header and body cells. */
     className?: string;
+    /** The label above the value when rows are stacked as cards (below `sm`); defaults to the header text. */
+    label?: string;
+    /** On a card the cell takes the whole width (names, actions). */
+    fullWidth?: boolean;
+    /** Stays in view at the table's right edge while the rest scrolls sideways (row actions). */
+    pinned?: boolean;
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the type parameter must match TanStack's declaration
+  interface TableMeta<TData extends RowData> {
+    /** Server time (ms) at render: relative times are measured against it, so hydration matches. */
+    now?: number;
   }
 }
+
+const PINNED = "sm:sticky sm:right-0 sm:bg-background sm:shadow-[-1px_0_0_var(--border)]";
+// Opaque, yet the same shade as the header row's translucent bg-muted/40.
+const PINNED_HEAD = "sm:bg-[color-mix(in_oklab,var(--muted)_40%,var(--background))]";
 
 type DataTableProps<TData, TValue> = {
   columns: ColumnDef<TData, TValue>[];
@@ -31,6 +48,12 @@ type DataTableProps<TData, TValue> = {
   onSortingChange: (sorting: SortingState) => void;
   /** Rendered in a full-width row when there are no rows. */
   empty?: React.ReactNode;
+  /**
+   * Values every cell reads through `table.options.meta`. Passing them here rather than closing over
+   * them in `columns` keeps the cell components' identity stable: a new cell function would remount
+   * its cell, and a focused row action would drop focus to <body>.
+   */
+  meta?: TableMeta<TData>;
   className?: string;
 };
 
@@ -46,6 +69,7 @@ export function DataTable<TData, TValue>({
   sorting,
   onSortingChange,
   empty,
+  meta,
   className,
 }: DataTableProps<TData, TValue>) {
   // eslint-disable-next-line react-hooks/incompatible-library -- the table instance is rebuilt from props on every render; nothing memoises it
@@ -54,6 +78,7 @@ export function DataTable<TData, TValue>({
     columns,
     getRowId,
     getCoreRowModel: getCoreRowModel(),
+    meta,
     manualSorting: true,
     manualPagination: true,
     manualFiltering: true,
@@ -67,7 +92,7 @@ export function DataTable<TData, TValue>({
 
   return (
     <div className={cn("overflow-hidden rounded-lg border bg-background", className)}>
-      <Table aria-label={label}>
+      <Table aria-label={label} data-stacked="">
         <TableHeader className="bg-muted/40">
           {table.getHeaderGroups().map((headerGroup) => (
             <TableRow key={headerGroup.id} className="hover:bg-transparent">
@@ -86,7 +111,11 @@ export function DataTable<TData, TValue>({
                             ? "descending"
                             : "none"
                     }
-                    className={cn("h-11 px-4 text-muted-foreground", header.column.columnDef.meta?.className)}
+                    className={cn(
+                      "h-11 px-4 text-muted-foreground",
+                      header.column.columnDef.meta?.pinned && [PINNED, PINNED_HEAD],
+                      header.column.columnDef.meta?.className,
+                    )}
                   >
                     {header.isPlaceholder ? null : flexRender(header.column.columnDef.header, header.getContext())}
                   </TableHead>
@@ -99,16 +128,25 @@ export function DataTable<TData, TValue>({
           {rows.length > 0 ? (
             rows.map((row) => (
               <TableRow key={row.id}>
-                {row.getVisibleCells().map((cell) => (
-                  <TableCell key={cell.id} className={cn("px-4 py-3", cell.column.columnDef.meta?.className)}>
-                    {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                  </TableCell>
-                ))}
+                {row.getVisibleCells().map((cell) => {
+                  const columnMeta = cell.column.columnDef.meta;
+                  const header = cell.column.columnDef.header;
+                  return (
+                    <TableCell
+                      key={cell.id}
+                      data-label={columnMeta?.label ?? (typeof header === "string" ? header : undefined)}
+                      data-span={columnMeta?.fullWidth ? "full" : undefined}
+                      className={cn("px-4 py-3", columnMeta?.pinned && PINNED, columnMeta?.className)}
+                    >
+                      {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                    </TableCell>
+                  );
+                })}
               </TableRow>
             ))
           ) : (
             <TableRow className="hover:bg-transparent">
-              <TableCell colSpan={columns.length} className="h-40 px-4 text-center whitespace-normal">
+              <TableCell colSpan={columns.length} data-span="full" className="h-40 px-4 text-center whitespace-normal">
                 {empty}
               </TableCell>
             </TableRow>

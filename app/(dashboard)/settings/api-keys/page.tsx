@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { maskApiKey } from "@/lib/api-keys/format";
-import { listApiKeys, type ApiKeyView } from "@/lib/api-keys/store";
+import { listActiveKeyNames, listApiKeys, type ApiKeyView } from "@/lib/api-keys/store";
 import { requireMember } from "@/lib/session";
 import { ApiKeysTable } from "./api-keys-table";
 import { CreateKeyButton, CreateKeyProvider } from "./create-key-dialog";
@@ -47,11 +47,14 @@ export default async function ApiKeysPage({
   // Only managers may list other members' keys; anyone else asking for scope=all gets their own.
   const query = { ...requested, scope: canManage ? requested.scope : ("mine" as const) };
 
-  const result = await listApiKeys({
-    organizationId: member.organization.id,
-    ownerId: query.scope === "mine" ? member.user.id : undefined,
-    query,
-  });
+  const [result, activeKeyNames] = await Promise.all([
+    listApiKeys({
+      organizationId: member.organization.id,
+      ownerId: query.scope === "mine" ? member.user.id : undefined,
+      query,
+    }),
+    canWrite ? listActiveKeyNames(member.organization.id, member.user.id) : [],
+  ]);
   // Past the last page (e.g. its last key was just revoked): go to the last page that exists.
   if (result.rows.length === 0 && result.total > 0 && query.page > result.pageCount) {
     redirect(listQueryHref({ ...query, page: result.pageCount }));
@@ -60,7 +63,7 @@ export default async function ApiKeysPage({
   const isEmpty = result.total === 0 && query.status === "active" && !hasFilters(query);
 
   return (
-    <CreateKeyProvider>
+    <CreateKeyProvider activeKeyNames={activeKeyNames}>
       <div className="grid gap-6">
         <div className="flex flex-col gap-4 sm:flex-row sm:items-start sm:justify-between">
           <div className="grid gap-1">

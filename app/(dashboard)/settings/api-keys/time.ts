@@ -15,9 +15,12 @@ export function formatDay(iso: string, local: boolean): string {
   return new Date(iso).toLocaleDateString("en-US", { timeZone: "UTC", month: "short", day: "numeric", year: "numeric" });
 }
 
+const EXACT_LOCAL = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "long", hourCycle: "h23" });
+const EXACT_UTC = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "long", hourCycle: "h23", timeZone: "UTC" });
+
+/** "Nov 26, 2026, 14:03:12 GMT+1": a date a person reads, with the zone it is in. */
 export function formatExact(iso: string, local: boolean): string {
-  if (local) return `${format(new Date(iso), "MMM d, yyyy, HH:mm:ss")} (${format(new Date(iso), "OOOO")}) · ${iso}`;
-  return `${iso.slice(0, 19).replace("T", " ")} UTC`;
+  return (local ? EXACT_LOCAL : EXACT_UTC).format(new Date(iso));
 }
 
 /** "3 minutes ago", measured against the server's clock at render time (no hydration drift). */

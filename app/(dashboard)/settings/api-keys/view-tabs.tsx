@@ -62,7 +62,7 @@ export function ViewTabs<T extends string>({ label, value, options, onValueChang
             onKeyDown={(event) => onKeyDown(event, index)}
             className={cn(
               "inline-flex h-full items-center justify-center rounded-md border border-transparent px-3 text-sm font-medium whitespace-nowrap transition-[color,box-shadow] outline-none",
-              "hover:text-foreground focus-visible:border-ring focus-visible:ring-[3px] focus-visible:ring-ring/50",
+              "hover:text-foreground focus-visible:border-ring focus-visible:ring-[3px] focus-visible:ring-ring",
               "data-[state=active]:bg-background data-[state=active]:text-foreground data-[state=active]:shadow-sm",
             )}
           >

@@ -25,6 +25,8 @@ import { RoleSelect } from "./role-select";
 
 const HEAD = "h-11 px-4 text-muted-foreground";
 const CELL = "px-4 py-3";
+// Row actions stay in view while a narrow table scrolls sideways (below sm, rows are cards).
+const PINNED = "sm:sticky sm:right-0 sm:bg-background sm:shadow-[-1px_0_0_var(--border)]";
 
 type MembersTableProps = {
   members: MemberView[];
@@ -69,7 +71,7 @@ export function MembersTable({ members, currentUserId, actorRole, organizationNa
   return (
     <>
       <div ref={tableRef} tabIndex={-1} className="bg-background overflow-hidden rounded-lg border outline-none">
-        <Table>
+        <Table data-stacked="">
           <TableCaption className="sr-only">Members of {organizationName}</TableCaption>
           <TableHeader className="bg-muted/40">
             <TableRow className="hover:bg-transparent">
@@ -86,7 +88,7 @@ export function MembersTable({ members, currentUserId, actorRole, organizationNa
                 Active keys
               </TableHead>
               {canManage ? (
-                <TableHead scope="col" className={`${HEAD} w-px`}>
+                <TableHead scope="col" className={`${HEAD} ${PINNED} w-px`}>
                   <span className="sr-only">Actions</span>
                 </TableHead>
               ) : null}
@@ -97,7 +99,7 @@ export function MembersTable({ members, currentUserId, actorRole, organizationNa
               const self = member.userId === currentUserId;
               return (
                 <TableRow key={member.membershipId}>
-                  <TableCell className={CELL}>
+                  <TableCell className={CELL} data-span="full">
                     <div className="flex items-center gap-3">
                       <span
                         aria-hidden
@@ -106,7 +108,7 @@ export function MembersTable({ members, currentUserId, actorRole, organizationNa
                         {initials(member.name)}
                       </span>
                       <div className="min-w-0">
-                        <div className="font-medium">
+                        <div className="truncate font-medium">
                           {member.name}
                           {self ? <span className="text-muted-foreground font-normal"> (you)</span> : null}
                         </div>
@@ -114,7 +116,7 @@ export function MembersTable({ members, currentUserId, actorRole, organizationNa
                       </div>
                     </div>
                   </TableCell>
-                  <TableCell className={CELL}>
+                  <TableCell className={CELL} data-label="Role">
                     {canManage ? (
                       <RoleSelect
                         membershipId={member.membershipId}
@@ -126,12 +128,14 @@ export function MembersTable({ members, currentUserId, actorRole, organizationNa
                       <Badge variant={member.role === "owner" ? "default" : "secondary"}>{ROLE_LABELS[member.role]}</Badge>
                     )}
                   </TableCell>
-                  <TableCell className={`${CELL} text-muted-foreground`}>
+                  <TableCell className={`${CELL} text-muted-foreground`} data-label="Joined">
                     <JoinedDate iso={member.joinedAt} />
                   </TableCell>
-                  <TableCell className={`${CELL} text-right tabular-nums`}>{member.activeKeys}</TableCell>
+                  <TableCell className={`${CELL} text-right tabular-nums`} data-label="Active keys">
+                    {member.activeKeys}
+                  </TableCell>
                   {canManage ? (
-                    <TableCell className={`${CELL} w-px text-right`}>
+                    <TableCell className={`${CELL} ${PINNED} w-px text-right`} data-span="full">
                       <RemoveButton
                         name={member.name}
                         control={removeControl(member, context)}
@@ -203,7 +207,7 @@ function RemoveButton({ name, control, onRemove }: RemoveButtonProps) {
       <Tooltip>
         <TooltipTrigger asChild>
           {/* A disabled button gets no pointer or focus events, so the wrapper carries the tooltip. */}
-          <span tabIndex={0} className="focus-visible:ring-ring/50 inline-flex rounded-md outline-none focus-visible:ring-[3px]">
+          <span tabIndex={0} className="focus-visible:ring-ring inline-flex rounded-md outline-none focus-visible:ring-[3px]">
             <Button variant="ghost" size="sm" disabled aria-label={`Remove ${name}`} aria-describedby={descriptionId}>
               Remove
             </Button>

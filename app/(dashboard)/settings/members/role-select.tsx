@@ -36,7 +36,7 @@ export function RoleSelect({ membershipId, name, role, control }: RoleSelectProp
       <Tooltip>
         <TooltipTrigger asChild>
           {/* A disabled control gets no pointer or focus events, so the wrapper carries the tooltip. */}
-          <span tabIndex={0} className="focus-visible:ring-ring/50 inline-flex rounded-md outline-none focus-visible:ring-[3px]">
+          <span tabIndex={0} className="focus-visible:ring-ring inline-flex rounded-md outline-none focus-visible:ring-[3px]">
             <NativeSelect size="sm" aria-label={label} aria-describedby={descriptionId} value={role} disabled className="w-32">
               <NativeSelectOption value={role}>{ROLE_LABELS[role]}</NativeSelectOption>
             </NativeSelect>
