@@ -18,6 +18,13 @@ const nextConfig: NextConfig = {
           { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
         ],
       },
+      {
+        // Served over HTTPS (directly or behind a TLS-terminating proxy): browsers stay on HTTPS.
+        // Browsers ignore the header on plain HTTP, so a forged X-Forwarded-Proto gains nothing.
+        source: "/:path*",
+        has: [{ type: "header", key: "x-forwarded-proto", value: "https" }],
+        headers: [{ key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" }],
+      },
     ];
   },
 };

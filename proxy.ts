@@ -1,18 +1,60 @@
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 import { env } from "@/lib/env";
+import { requestId } from "@/lib/request-id";
+
+// Pages that need a session: a signed-out visitor is sent to sign in and brought back. Any other
+// path renders for everyone (a bad URL gets the 404 page, not a sign-in form).
+const PRIVATE_PAGES = /^\/(?:$|settings(?:\/|$))/;
+const dev = process.env.NODE_ENV === "development";
+
+/**
+ * A nonce-based policy, as Next's CSP guide describes: Next adds the nonce to its own scripts when
+ * it finds the policy on the request, and 'strict-dynamic' lets those load the rest. Styles stay
+ * 'unsafe-inline': Radix and the toasts position elements with inline styles, and a style can't run
+ * code. In development React needs eval for its error overlays, and HMR a WebSocket.
+ */
+function contentSecurityPolicy(nonce: string, https: boolean): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    `connect-src 'self'${dev ? " ws: wss:" : ""}`,
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    ...(https ? ["upgrade-insecure-requests"] : []),
+  ].join("; ");
+}
 
 // Only a convenience redirect for signed-out page visits: every layout, page and action checks the
 // session (and the organization membership) again on the server. /api answers its own JSON 401s.
 export async function proxy(request: NextRequest) {
-  const token = await getToken({ req: request, secret: env().authSecret });
-  if (token) return NextResponse.next();
-  const login = new URL("/login", request.url);
-  const target = request.nextUrl.pathname + request.nextUrl.search;
-  if (target !== "/") login.searchParams.set("callbackUrl", target);
-  return NextResponse.redirect(login);
+  const { pathname, search } = request.nextUrl;
+  if (PRIVATE_PAGES.test(pathname) && !(await getToken({ req: request, secret: env().authSecret }))) {
+    const login = new URL("/login", request.url);
+    const target = pathname + search;
+    if (target !== "/") login.searchParams.set("callbackUrl", target);
+    return NextResponse.redirect(login);
+  }
+  const nonce = btoa(crypto.randomUUID());
+  const https = request.nextUrl.protocol === "https:" || request.headers.get("x-forwarded-proto") === "https";
+  const policy = contentSecurityPolicy(nonce, https);
+  const id = requestId(request);
+  const headers = new Headers(request.headers);
+  headers.set("x-nonce", nonce);
+  headers.set("content-security-policy", policy);
+  // The error pages show it, so a user can quote it to support.
+  headers.set("x-request-id", id);
+  const response = NextResponse.next({ request: { headers } });
+  response.headers.set("Content-Security-Policy", policy);
+  response.headers.set("X-Request-Id", id);
+  return response;
 }
 
 export const config = {
-  matcher: ["/((?!api/|login|_next/|favicon.ico|docs/|.*\\.(?:svg|png|ico|txt)$).*)"],
+  matcher: ["/((?!api/|_next/static|_next/image|favicon.ico|.*\\.(?:svg|png|ico|txt|webmanifest)$).*)"],
 };

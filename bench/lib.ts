@@ -239,7 +239,8 @@ export async function startServer(opts: Options, server: ServerOptions): Promise
   if (server.dataDir) env.DATA_DIR = server.dataDir;
   const child = spawn(
     process.execPath,
-    [...opts.serverNodeArgs, path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(server.port)],
+    // The production server as `npm start` runs it (PORT is in env).
+    [...opts.serverNodeArgs, path.join(ROOT, "scripts/server.mjs")],
     { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] },
   );
   track(child);

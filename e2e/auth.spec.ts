@@ -1,7 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { API_KEYS_PATH, DEMO_PASSWORD, DEMO_USERS, INVALID_CREDENTIALS, demoUser, onPath, signIn, storageStatePath, submitLogin } from "./helpers";
 
-const TOO_MANY_ATTEMPTS = /^Too many attempts\. Try again in \d+ minutes?\.$/;
+const TOO_MANY_ATTEMPTS = /^Too many attempts\. Try again in \d+ (seconds?|minutes?)\.$/;
 
 /** Submits the login form once and waits for the credentials round trip and the form to settle. */
 async function attemptLogin(page: Page, email: string, password: string): Promise<void> {
@@ -74,16 +74,31 @@ test.describe("invalid credentials get one neutral answer", () => {
     await expectLoginError(page, INVALID_CREDENTIALS);
   });
 
+  // Empty fields are answered in the form, beside each field, without a round trip to the server.
   test("empty fields", async ({ page }) => {
+    const requests: string[] = [];
+    page.on("request", (request) => {
+      if (request.url().includes("/api/auth/callback/credentials")) requests.push(request.url());
+    });
     await page.goto("/login");
-    await attemptLogin(page, "", "");
-    await expectLoginError(page, INVALID_CREDENTIALS);
+    await submitLogin(page, "", "");
+    await expect(page.getByText("Enter your email address.")).toBeVisible();
+    await expect(page.getByText("Enter your password.")).toBeVisible();
+    await expect(page.getByLabel("Email")).toBeFocused();
+    await expect(page.getByLabel("Email")).toHaveAttribute("aria-invalid", "true");
+    await expect(page.getByText(INVALID_CREDENTIALS)).toHaveCount(0);
+    expect(requests).toEqual([]);
   });
 
   test("empty password for a real user", async ({ page }) => {
     await page.goto("/login");
-    await attemptLogin(page, demoUser("viewer").email, "");
-    await expectLoginError(page, INVALID_CREDENTIALS);
+    await submitLogin(page, demoUser("viewer").email, "");
+    await expect(page.getByText("Enter your password.")).toBeVisible();
+    await expect(page.getByLabel("Password")).toBeFocused();
+    await expect(page.getByText("Enter your email address.")).toHaveCount(0);
+    // Typing clears the message.
+    await page.getByLabel("Password").fill("x");
+    await expect(page.getByText("Enter your password.")).toHaveCount(0);
   });
 
   test("a 10 kB password", async ({ page }) => {
@@ -99,22 +114,34 @@ test.describe("invalid credentials get one neutral answer", () => {
   });
 });
 
-test("10 failures for one email lock it out with a retry time, other emails unaffected", async ({ page }) => {
-  // This email is used by no other test, so the per-email+IP counter starts at zero.
+test("failures for one email slow that address down with a growing retry time, never a lock; other emails unaffected", async ({ page }) => {
+  test.setTimeout(90_000);
+  // This email is used by no other test, so its counters start at zero.
   const email = "throttle-test@acme.test";
   await page.goto("/login");
-  for (let attempt = 1; attempt <= 10; attempt++) {
+  // A few failures are free (typos, a forgotten password).
+  for (let attempt = 1; attempt <= 5; attempt++) {
     await attemptLogin(page, email, `wrong-password-${attempt}`);
     await expectLoginError(page, INVALID_CREDENTIALS);
   }
-  await attemptLogin(page, email, "wrong-password-11");
+  // Then each failure makes this address wait longer: 1 s, 2 s, 4 s… A refused attempt says how long.
+  const alert = page.locator("form").getByRole("alert");
+  let wait = 0;
+  for (let attempt = 6; wait < 8; attempt++) {
+    expect(attempt, "the back-off should have reached 8 s by now").toBeLessThan(30);
+    await attemptLogin(page, email, `wrong-password-${attempt}`);
+    const message = (await alert.textContent()) ?? "";
+    if (message === INVALID_CREDENTIALS) continue;
+    expect(message).toMatch(TOO_MANY_ATTEMPTS);
+    wait = Number(/in (\d+) second/.exec(message)?.[1] ?? 900);
+    if (wait < 8) await page.waitForTimeout(wait * 1000 + 250);
+  }
+
+  // Email is matched case-insensitively and trimmed, so a variant waits too.
+  await attemptLogin(page, `  ${email.toUpperCase()} `, "wrong-password-again");
   await expectLoginError(page, TOO_MANY_ATTEMPTS);
 
-  // Email is matched case-insensitively and trimmed, so a variant is blocked too.
-  await attemptLogin(page, `  ${email.toUpperCase()} `, "wrong-password-12");
-  await expectLoginError(page, TOO_MANY_ATTEMPTS);
-
-  // The lock-out is per email: a demo user signs in from the same address.
+  // The back-off is per email: a demo user signs in from the same address.
   await signIn(page, demoUser("globex-owner").email);
   await expect(page.getByTestId("current-organization")).toHaveText("Globex");
 });

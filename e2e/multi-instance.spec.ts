@@ -1,6 +1,7 @@
-// Two production servers (`next start`) on one PostgreSQL database: revocation reaches the other
-// instance through LISTEN/NOTIFY, a lost subscription fails safe, and a database outage answers
-// 503 and heals by itself. Runs only when TEST_DATABASE_URL (or DATABASE_URL) names a server.
+// Two production servers (scripts/server.mjs, as `npm start` runs them) on one PostgreSQL database:
+// revocation reaches the other instance through LISTEN/NOTIFY, a lost subscription fails safe, and a
+// database outage answers 503 and heals by itself. Runs only when TEST_DATABASE_URL (or DATABASE_URL)
+// names a server.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import net from "node:net";
@@ -62,9 +63,10 @@ let admin: pg.Client;
 let relay: Relay;
 
 function startServer(port: number, databaseUrl: string, appName: string): ChildProcess {
-  const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port)], {
+  const child = spawn(process.execPath, ["scripts/server.mjs"], {
     env: {
       ...process.env,
+      PORT: String(port),
       DATABASE_URL: databaseUrl,
       AUTH_SECRET: "multi-instance-test-secret-0123456789",
       SEED_DEMO_DATA: "true",
@@ -192,9 +194,10 @@ test("when B's LISTEN connection dies, B still never accepts a revoked key", asy
   const victim = await insertKey("dana@acme.test");
   expect(await ping(PORT_B, victim.key)).toBe(200);
   expect(await ping(PORT_B, victim.key)).toBe(200);
+  // B's listener connection: its last statement is its LISTEN, or the NOTIFY of its own heartbeat.
   const killed = await admin.query(
     `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-      WHERE datname = $1 AND application_name = 'paygentic-b' AND query ILIKE 'LISTEN%'`,
+      WHERE datname = $1 AND application_name = 'paygentic-b' AND query ~ '^(LISTEN|NOTIFY) paygentic_'`,
     [dbName],
   );
   expect(killed.rowCount).toBe(1);
@@ -205,7 +208,7 @@ test("when B's LISTEN connection dies, B still never accepts a revoked key", asy
   await new Promise((r) => setTimeout(r, 1_500));
   expect(await ping(PORT_B, victim.key)).toBe(401);
   const relisten = await admin.query(
-    `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = 'paygentic-b' AND query ILIKE 'LISTEN%'`,
+    `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = 'paygentic-b' AND query ~ '^(LISTEN|NOTIFY) paygentic_'`,
     [dbName],
   );
   expect(relisten.rows[0].n).toBe(1);

@@ -6,6 +6,7 @@ import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { env } from "@/lib/env";
 import { PrismaClient } from "@/lib/generated/prisma/client";
+import { lockEmbeddedDatabase, unlockEmbeddedDatabase } from "@/lib/db/lock";
 import { migrate } from "@/lib/db/migrate";
 import { seedDemoData } from "@/lib/db/seed";
 
@@ -44,33 +45,73 @@ export function pgliteSql(pglite: PGlite): Sql {
   return sql;
 }
 
-/** Sql over a pg pool; `session` checks out one connection. */
+/**
+ * Limits on every PostgreSQL connection of the pool, so that a database that stops answering
+ * (frozen, overloaded, or behind a network path that silently drops packets) ends each request
+ * within seconds, as a 503, instead of holding it for as long as the database is gone.
+ */
+export const DATABASE_TIMEOUTS = {
+  /** Opening a connection, and also waiting for a free one when the pool is full (pg-pool). */
+  connectMs: 5_000,
+  /** Server side: a statement running longer is cancelled (SQLSTATE 57014); the connection survives. */
+  statementMs: 5_000,
+  /**
+   * Client side, for a server that doesn't answer at all. A little longer than statementMs, so a
+   * slow but live server cancels the statement itself first and the connection is kept.
+   */
+  queryMs: 6_000,
+  /** The server ends a transaction left idle this long (its client hung or vanished), freeing its locks. */
+  idleInTransactionMs: 10_000,
+  /** TCP keep-alive probes start after this much silence, instead of the OS default of 2 hours. */
+  keepAliveInitialDelayMs: 5_000,
+  /**
+   * Sessions run migrations, which may legitimately take minutes (an index on a big table) or wait
+   * for another instance's migration lock. They are bounded too, but far more loosely.
+   */
+  sessionMs: 10 * 60_000,
+} as const;
+
+/** Sql over a pg pool; `session` checks out one connection, with the session limits. */
 export function poolSql(pool: pg.Pool): Sql {
   const sql: Sql = {
     ...clientSql(pool),
     async session(fn) {
       const client = await pool.connect();
       try {
-        const onClient: Sql = { ...clientSql(client), session: (inner) => inner(onClient) };
+        await client.query(`SET statement_timeout = ${DATABASE_TIMEOUTS.sessionMs}`);
+        const onClient: Sql = { ...clientSql(client, DATABASE_TIMEOUTS.sessionMs + 1_000), session: (inner) => inner(onClient) };
         return await fn(onClient);
       } finally {
-        client.release();
+        // Closed rather than pooled: its longer statement timeout must not leak to requests.
+        client.release(true);
       }
     },
   };
   return sql;
 }
 
-function clientSql(client: pg.Pool | pg.PoolClient): Omit<Sql, "session"> {
+function clientSql(client: pg.Pool | pg.PoolClient, queryTimeoutMs?: number): Omit<Sql, "session"> {
+  // pg reads query_timeout from a query's config too; @types/pg doesn't declare it there.
+  const config = (text: string, values?: unknown[]) => ({ text, values, ...(queryTimeoutMs ? { query_timeout: queryTimeoutMs } : {}) }) as pg.QueryConfig;
   return {
     kind: "postgres",
     async query<T>(text: string, params?: unknown[]) {
-      return (await client.query(text, params)).rows as T[];
+      return (await client.query(config(text, params))).rows as T[];
     },
     async exec(text: string) {
-      await client.query(text);
+      await client.query(config(text));
     },
   };
+}
+
+/**
+ * A query that timed out on the client is still running on its connection (pg can't take it
+ * back), and the next query sent there would wait behind it. pg-pool closes a connection released
+ * with an error, but Prisma's transactions release theirs without one: close those here too.
+ */
+function closeIfQueryInFlight(_error: Error | undefined, client: pg.PoolClient): void {
+  const inFlight = (client as unknown as { _getActiveQuery?: () => unknown })._getActiveQuery?.();
+  if (inFlight) client.end().catch(() => {});
 }
 
 type Database = {
@@ -95,11 +136,17 @@ function open(): Database {
       connectionString: config.databaseUrl,
       max: config.poolSize,
       idleTimeoutMillis: 30_000,
-      connectionTimeoutMillis: 5_000,
+      connectionTimeoutMillis: DATABASE_TIMEOUTS.connectMs,
+      statement_timeout: DATABASE_TIMEOUTS.statementMs,
+      query_timeout: DATABASE_TIMEOUTS.queryMs,
+      idle_in_transaction_session_timeout: DATABASE_TIMEOUTS.idleInTransactionMs,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: DATABASE_TIMEOUTS.keepAliveInitialDelayMs,
     });
     // An idle client losing its connection (database restart) must not crash the process;
     // the next query gets a fresh connection or a clear error.
     pool.on("error", () => {});
+    pool.on("release", closeIfQueryInFlight);
     const sql = poolSql(pool);
     return {
       prisma: new PrismaClient({ adapter: new PrismaPg(pool) }),
@@ -112,7 +159,11 @@ function open(): Database {
       },
     };
   }
-  if (!config.pgliteDir.startsWith("memory://")) mkdirSync(config.pgliteDir, { recursive: true });
+  const onDisk = !config.pgliteDir.startsWith("memory://");
+  if (onDisk) {
+    mkdirSync(config.pgliteDir, { recursive: true });
+    lockEmbeddedDatabase(config.pgliteDir);
+  }
   const pglite = new PGlite(config.pgliteDir);
   const sql = pgliteSql(pglite);
   return {
@@ -123,6 +174,7 @@ function open(): Database {
     async close() {
       await this.prisma.$disconnect();
       await pglite.close();
+      if (onDisk) unlockEmbeddedDatabase(config.pgliteDir);
     },
   };
 }

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { parseTrustProxy } from "@/lib/trust-proxy.mjs";
 
 // Read once, validated once; the rest of the app imports typed values from here.
 const schema = z.object({
@@ -18,6 +19,18 @@ const schema = z.object({
   API_KEY_HASH_SECRET: z.string().optional(),
   SEED_DEMO_DATA: z.enum(["true", "false", "1", "0"]).optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  // Read by scripts/server.mjs, which resolves client addresses; checked here too so that a typo
+  // fails every entry point the same way.
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      try {
+        parseTrustProxy(value);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: error instanceof Error ? error.message : String(error) });
+      }
+    }),
 });
 
 export type Env = {
@@ -64,20 +77,23 @@ export function readEnv(source: Record<string, string | undefined> = process.env
   const e = parsed.data;
   const dataDir = path.resolve(e.DATA_DIR);
   let authSecret = e.AUTH_SECRET ?? e.NEXTAUTH_SECRET;
-  if (!authSecret) {
-    if (e.DATABASE_URL) {
-      throw new ConfigError(
-        "AUTH_SECRET is not set. With DATABASE_URL every instance must share one secret: " +
-          "set AUTH_SECRET (or NEXTAUTH_SECRET) to a random string, e.g. `openssl rand -base64 32`.",
-      );
-    }
-    authSecret = embeddedAuthSecret(dataDir);
-  }
   return {
     databaseUrl: e.DATABASE_URL,
     pgliteDir: e.PGLITE_DIR || path.join(dataDir, "pglite"),
     dataDir,
-    authSecret,
+    // Read where it is used (signing sessions), so that tools that sign nothing, like
+    // `npm run db:seed` against PostgreSQL, don't demand it.
+    get authSecret() {
+      if (authSecret) return authSecret;
+      if (e.DATABASE_URL) {
+        throw new ConfigError(
+          "AUTH_SECRET is not set. With DATABASE_URL every instance must share one secret: " +
+            "set AUTH_SECRET (or NEXTAUTH_SECRET) to a random string, e.g. `openssl rand -base64 32`.",
+        );
+      }
+      authSecret = embeddedAuthSecret(dataDir);
+      return authSecret;
+    },
     apiKeyHashSecret: e.API_KEY_HASH_SECRET || undefined,
     seedDemoData:
       truthy(e.SEED_DEMO_DATA) === true ? "always" : truthy(e.SEED_DEMO_DATA) === false || e.DATABASE_URL ? "never" : "first-start",

@@ -2,6 +2,7 @@ import "server-only";
 import { recordAudit, type AuditActor } from "@/lib/audit";
 import { publishInvalidation } from "@/lib/api-keys/invalidation";
 import { actorRole, revokeMemberKeysInTx } from "@/lib/api-keys/store";
+import { revokeSessions } from "@/lib/auth/sessions";
 import { db } from "@/lib/db";
 import { canAssignRole, canRemoveMember, can, type Role } from "@/lib/permissions";
 
@@ -93,7 +94,10 @@ export async function changeMemberRole(params: {
   return role;
 }
 
-/** Removes the member and revokes every key they have in the organization at once. */
+/**
+ * Removes the member and revokes every key they have in the organization at once; when it was their
+ * last organization, also ends their signed-in sessions.
+ */
 export async function removeMember(params: { organizationId: string; membershipId: string; actor: Actor }): Promise<{ revokedKeys: number }> {
   const { organizationId, membershipId, actor } = params;
   const result = await db().$transaction(async (tx) => {
@@ -119,6 +123,8 @@ export async function removeMember(params: { organizationId: string; membershipI
       reason: "member_removed",
     });
     await tx.membership.delete({ where: { id: member.id } });
+    // Someone left with no organization has nothing to sign in to: end their browsers' sessions too.
+    if ((await tx.membership.count({ where: { userId: member.userId } })) === 0) await revokeSessions(member.userId, { tx });
     await recordAudit(tx, {
       organizationId,
       actor,

@@ -1,3 +1,5 @@
+import { normalizeIp } from "@/lib/trust-proxy.mjs";
+
 type HeaderSource = { get(name: string): string | null } | Record<string, string | string[] | undefined>;
 
 function header(headers: HeaderSource, name: string): string | undefined {
@@ -9,14 +11,14 @@ function header(headers: HeaderSource, name: string): string | undefined {
 }
 
 /**
- * The client's address as the nearest hop reports it. Next sets X-Forwarded-For from the socket
- * only when the request has none, so behind a proxy that proxy must overwrite (not append) it.
+ * The client's address: the last X-Forwarded-For entry. scripts/server.mjs (`npm start`) overwrites
+ * the header with the one address it resolved from the socket and TRUST_PROXY. A server started some
+ * other way (plain `next start`) can't see the socket: Next fills the header from it only when the
+ * client sent none, so there a client talking to the app directly can still choose its address.
+ * The first entry, which any client can write whatever the proxies do, is never used.
  */
 export function clientIp(headers: HeaderSource): string {
-  const forwarded = header(headers, "x-forwarded-for");
-  const first = forwarded?.split(",")[0]?.trim();
-  const ip = first || header(headers, "x-real-ip")?.trim() || "unknown";
-  return ip.replace(/^::ffff:/, "").slice(0, 64);
+  return normalizeIp(header(headers, "x-forwarded-for")?.split(",").at(-1)) ?? "unknown";
 }
 
 export function userAgent(headers: HeaderSource): string | null {

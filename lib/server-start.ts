@@ -1,6 +1,7 @@
 import { flushLastUsed } from "@/lib/api-keys/last-used";
 import { stopInvalidationListener } from "@/lib/api-keys/invalidation";
 import { closeDatabase, ensureDatabase } from "@/lib/db";
+import { DatabaseLockedError } from "@/lib/db/lock";
 import { env } from "@/lib/env";
 
 /**
@@ -9,10 +10,19 @@ import { env } from "@/lib/env";
  * /api/health/ready answers 503 until it is back.
  */
 export async function onServerStart(): Promise<void> {
-  env();
-  await ensureDatabase().catch((error: unknown) => {
-    console.error(`[db] not ready yet: ${error instanceof Error ? error.message : String(error)}`);
-  });
+  // A server signs sessions: without a secret it must not start (the CLI scripts need none).
+  void env().authSecret;
+  // .then(): opening the embedded database throws synchronously when another process holds it.
+  await Promise.resolve()
+    .then(ensureDatabase)
+    .catch((error: unknown) => {
+      if (error instanceof DatabaseLockedError) {
+        // Two processes on one embedded database lose each other's writes: refuse to start at all.
+        console.error(`\n${error.message}\n`);
+        process.exit(1);
+      }
+      console.error(`[db] not ready yet: ${error instanceof Error ? error.message : String(error)}`);
+    });
   // scripts/start.mjs sets NEXT_MANUAL_SIG_HANDLE so that shutdown is ours: write the pending
   // last-used times (a rolling restart must not lose them) and close the embedded database cleanly.
   if (process.env.NEXT_MANUAL_SIG_HANDLE) {

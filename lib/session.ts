@@ -22,7 +22,8 @@ export type MemberContext = {
 /**
  * The signed-in user and their current organization, re-read from the database on every request:
  * the JWT says only who signed in, never which organizations or roles they have now.
- * `null` when signed out, when the user no longer exists, or belongs to no organization.
+ * `null` when signed out (the session cookie is missing, or its server-side session was revoked or
+ * has expired: see lib/auth/sessions.ts), when the user no longer exists, or belongs to no organization.
  */
 export const getMemberContext = cache(async (): Promise<MemberContext | null> => {
   const session = await getServerSession(authOptions());

@@ -1,6 +1,7 @@
 // `npm start`: build when the sources are newer than the last build, then serve. Migrations and
 // the embedded database's first seed run inside the server at start-up (instrumentation.ts).
-// `npm run dev`: the same checks, then `next dev`.
+// `npm run dev`: the same checks, then the same server in development mode. Both run Next inside
+// scripts/server.mjs, which resolves each request's client address (see TRUST_PROXY).
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -8,8 +9,6 @@ import { buildIsFresh } from "./build-freshness.mjs";
 
 const dev = process.argv.includes("--dev");
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
-// In production the app handles SIGTERM itself (instrumentation.ts): flush, close, exit.
-if (!dev) env.NEXT_MANUAL_SIG_HANDLE ??= "1";
 const port = env.PORT || "3000";
 const nextBin = path.join("node_modules", "next", "dist", "bin", "next");
 
@@ -33,7 +32,7 @@ if (!dev && !buildIsFresh(env.NEXT_DIST_DIR || ".next")) {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-const server = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", port], { stdio: "inherit", env });
+const server = spawn(process.execPath, ["scripts/server.mjs", ...(dev ? ["--dev"] : [])], { stdio: "inherit", env: { ...env, PORT: port } });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
 server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 

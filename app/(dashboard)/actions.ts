@@ -3,10 +3,11 @@
 import { cookies } from "next/headers";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
+import { safeId } from "@/lib/validation";
 import { getMemberContext, ORGANIZATION_COOKIE } from "@/lib/session";
 import type { ActionResult } from "@/lib/action-result";
 
-const input = z.object({ organizationId: z.string().min(1).max(64) });
+const input = z.object({ organizationId: safeId });
 
 export async function switchOrganizationAction(organizationId: string): Promise<ActionResult<{ name: string }>> {
   const context = await getMemberContext();

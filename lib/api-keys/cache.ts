@@ -17,9 +17,11 @@ export type KeyRecord = {
   permissions: ReadonlySet<Permission>;
 };
 
-// Positive entries: a role change or revocation is pushed to us (invalidate*), so the TTL only
-// bounds how long a missed notification could matter; 5 minutes keeps the hot path warm.
-const POSITIVE_TTL_MS = 5 * 60_000;
+// Positive entries: a role change or revocation is pushed to us (invalidate*), and a lost
+// notification channel is noticed within seconds (invalidation.ts heartbeat), so the TTL is only
+// the last line of defence against a missed notification; a minute costs one look-up per key per
+// minute, nothing on the hot path.
+const POSITIVE_TTL_MS = 60_000;
 // Unknown hashes: brief, so a flood of random well-formed keys costs one look-up each per 30 s,
 // and nothing real is hidden for long (a new key's hash has never been looked up before).
 const NEGATIVE_TTL_MS = 30_000;

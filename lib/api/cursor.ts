@@ -1,3 +1,5 @@
+import { z } from "zod";
+import { isStorableInstant, safeId } from "@/lib/validation";
 import { ApiError } from "./errors";
 
 // Opaque to clients: base64url of [ISO time, id], the list's sort key, so pages stay stable while
@@ -6,19 +8,23 @@ export function encodeCursor(at: Date, id: string): string {
   return Buffer.from(JSON.stringify([at.toISOString(), id])).toString("base64url");
 }
 
+// A cursor is client input like any other: a forged one ("-271821-04-20", an id with U+0000) must
+// be a 400, never a query PostgreSQL refuses.
+const decodedCursor = z.tuple([
+  z.string().transform((v) => new Date(v)).refine(isStorableInstant),
+  safeId,
+]);
+
 export function decodeCursor(cursor: string | undefined): { at: Date; id: string } | undefined {
   if (!cursor) return undefined;
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (Array.isArray(value) && typeof value[0] === "string" && typeof value[1] === "string") {
-      const at = new Date(value[0]);
-      const year = at.getUTCFullYear();
-      // Only instants PostgreSQL can compare with: a forged "-271821-04-20" must be a 400, not a 500.
-      if (!Number.isNaN(at.getTime()) && year >= 1 && year <= 9999 && value[1].length <= 64) return { at, id: value[1] };
-    }
+    value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
   } catch {
-    // fall through
+    // refused below
   }
+  const parsed = decodedCursor.safeParse(value);
+  if (parsed.success) return { at: parsed.data[0], id: parsed.data[1] };
   throw new ApiError("invalid_request", "starting_after is not a cursor this API returned. Pass next_cursor from the previous page.", {
     issues: [{ path: "starting_after", message: "Invalid cursor", code: "invalid_cursor" }],
   });

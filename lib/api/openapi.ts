@@ -39,7 +39,9 @@ export function openApiDocument(origin: string) {
       description: `${route.description}${route.permission ? `\n\nPermission: \`${route.permission}\`.` : ""}`,
       security: route.auth ? [{ bearerAuth: [] }] : [],
       parameters,
-      ...(route.body ? { requestBody: { required: true, content: { "application/json": { schema: schema(route.body, "input") } } } } : {}),
+      ...(route.body
+        ? { requestBody: { required: true, content: { "application/json": { schema: schema(route.body, "input"), example: route.bodyExample } } } }
+        : {}),
       responses,
     };
   }

@@ -23,6 +23,8 @@ export type RouteDoc = {
   permission?: Permission | string;
   query?: z.ZodObject;
   body?: z.ZodType;
+  /** A valid body: shown in the OpenAPI document; the fuzz test varies it one field at a time. */
+  bodyExample?: Record<string, unknown>;
   pathParams?: Record<string, string>;
   headers?: Record<string, string>;
   response: { status: number; schema: z.ZodType };
@@ -122,9 +124,10 @@ export const API_ROUTES: RouteDoc[] = [
     auth: true,
     permission: "usage:write",
     body: createUsageEventSchema,
+    bodyExample: { metric: "api_calls", quantity: 1, customer_id: "cus_123", timestamp: "2025-01-01T12:00:00Z" },
     headers: { "Idempotency-Key": "Optional, 1–255 visible ASCII characters (e.g. a UUID)." },
     response: { status: 201, schema: usageEventObjectSchema },
-    errors: [...AUTH_ERRORS, "insufficient_permissions", "invalid_request", "idempotency_error"],
+    errors: [...AUTH_ERRORS, "insufficient_permissions", "invalid_request", "request_too_large", "idempotency_error"],
     curl:
       'curl -X POST -H "Authorization: Bearer $PAYGENTIC_API_KEY" -H "Content-Type: application/json" -H "Idempotency-Key: $(uuidgen)" \\\n  -d \'{"metric":"api_calls","quantity":1,"customer_id":"cus_123"}\' $ORIGIN/api/v1/usage-events',
   },
@@ -160,8 +163,9 @@ export const API_ROUTES: RouteDoc[] = [
       "No authentication: possession of the key is the proof. An active key is revoked at once (reason `exposed`). Always answers 202 with the same body, whatever the key was.",
     auth: false,
     body: exposedKeySchema,
+    bodyExample: { key: "sk_live_…" },
     response: { status: 202, schema: zod.object({ object: zod.literal("exposure_report"), status: zod.literal("received") }) },
-    errors: ["invalid_request", "rate_limited"],
+    errors: ["invalid_request", "request_too_large", "rate_limited"],
     curl: 'curl -X POST -H "Content-Type: application/json" -d \'{"key":"sk_live_…"}\' $ORIGIN/api/v1/api-keys/exposed',
   },
 ];

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { safeDateTime, safeId, safeText } from "@/lib/validation";
 
 // Input schemas of /api/v1, also the source of the OpenAPI document (lib/api/openapi.ts).
 
@@ -29,17 +30,14 @@ export const createUsageEventSchema = z.strictObject({
     .regex(/^[A-Za-z0-9_.:-]+$/, "Use letters, digits and _ . : - only.")
     .describe("What was used, e.g. `api_calls`."),
   quantity: z.number().int().min(0).max(1_000_000_000).describe("How much, a whole number."),
-  customer_id: z.string().trim().min(1).max(255).optional().describe("Your identifier of the customer."),
-  timestamp: z.iso
-    .datetime({ offset: true })
-    .optional()
-    .describe("When it happened (ISO 8601). Defaults to now."),
+  customer_id: safeText.trim().min(1).max(255).optional().describe("Your identifier of the customer."),
+  timestamp: safeDateTime.optional().describe("When it happened (ISO 8601, years 0001–9999). Defaults to now."),
 });
 export type CreateUsageEvent = z.infer<typeof createUsageEventSchema>;
 
 export const exposedKeySchema = z.object({ key: z.string().max(1024).describe("The leaked key, e.g. found by a secret scanner.") });
 
-export const idSchema = z.string().min(1).max(64);
+export const idSchema = safeId;
 
 // Output shapes, for the OpenAPI document.
 export const apiKeyObjectSchema = z.object({

@@ -2,6 +2,7 @@ import type { NextRequest } from "next/server";
 import { recordKeyUse } from "@/lib/api-keys/last-used";
 import { verifyApiKey, VerificationUnavailableError, type VerifiedKey } from "@/lib/api-keys/verify";
 import { ensureDatabase } from "@/lib/db";
+import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { ROLE_LABELS, type Permission } from "@/lib/permissions";
 import { clientIp, userAgent } from "@/lib/request-info";
 import { requestId as makeRequestId } from "@/lib/request-id";
@@ -75,7 +76,7 @@ function rateLimited(ms: number): ApiError {
 /** Maps anything a handler throws to the error model; never a stack trace, never a 200 by accident. */
 export function toErrorResponse(error: unknown, id: string, origin: string): Response {
   if (error instanceof ApiError) return errorResponse(error, id, origin);
-  if (error instanceof VerificationUnavailableError || isConnectionError(error)) {
+  if (isDatabaseUnavailable(error)) {
     return errorResponse(
       new ApiError("service_unavailable", "The service can't reach its database right now, so nothing was done. Retry in a few seconds.", {
         headers: { "Retry-After": "5" },
@@ -86,13 +87,6 @@ export function toErrorResponse(error: unknown, id: string, origin: string): Res
   }
   console.error(`[api] ${id} unhandled error: ${error instanceof Error ? error.message : String(error)}`);
   return errorResponse(new ApiError("internal_error", `Something went wrong on our side. Retry; if it persists, contact support with request id ${id}.`), id, origin);
-}
-
-function isConnectionError(error: unknown): boolean {
-  const text = error instanceof Error ? `${error.name} ${error.message} ${(error as { code?: string }).code ?? ""}` : "";
-  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection terminated|connect|57P0[1-3]|08\d{3}|DatabaseNotReachable|P1001|P1017|ENOTFOUND|timeout/i.test(
-    text,
-  );
 }
 
 /**

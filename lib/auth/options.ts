@@ -6,12 +6,14 @@ import { z } from "zod";
 import { db, ensureDatabase } from "@/lib/db";
 import { env } from "@/lib/env";
 import { clientIp } from "@/lib/request-info";
+import { safeText } from "@/lib/validation";
+import { createSession, isSessionActive, revokeSession, SESSION_MAX_AGE_SECONDS, SessionEndedError } from "@/lib/auth/sessions";
 import { clearLoginFailures, loginBlockedFor, recordLoginFailure, tooManyAttemptsMessage } from "@/lib/auth/login-throttle";
 
 export const INVALID_CREDENTIALS = "Invalid email or password";
 
 const credentialsSchema = z.object({
-  email: z.string().trim().toLowerCase().min(3).max(320),
+  email: safeText.trim().toLowerCase().min(3).max(320),
   password: z.string().min(1).max(200),
 });
 
@@ -45,7 +47,7 @@ process.env.AUTH_TRUST_HOST ??= "true";
 export function authOptions(): NextAuthOptions {
   return {
     secret: env().authSecret,
-    session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
     pages: { signIn: "/login" },
     providers: [
       CredentialsProvider({
@@ -55,13 +57,36 @@ export function authOptions(): NextAuthOptions {
       }),
     ],
     callbacks: {
-      jwt({ token, user }) {
-        if (user) token.sub = user.id;
+      // Runs at sign-in (with `user`) and on every session read (getServerSession, /api/auth/session).
+      // Throwing makes next-auth answer "no session" (getServerSession → null, /api/auth/session → {})
+      // and clear the cookie where it can; a database that can't be asked fails closed the same way.
+      async jwt({ token, user }) {
+        if (user) {
+          token.sub = user.id;
+          token.sid = await createSession(user.id);
+          return token;
+        }
+        await ensureDatabase();
+        if (!(await isSessionActive(token))) throw new SessionEndedError();
         return token;
       },
       session({ session, token }) {
         if (session.user && token.sub) (session.user as { id?: string }).id = token.sub;
         return session;
+      },
+    },
+    events: {
+      async signOut({ token }) {
+        if (typeof token?.sid !== "string") return;
+        await ensureDatabase();
+        await revokeSession(token.sid);
+      },
+    },
+    logger: {
+      error(code, metadata) {
+        // An ended session is an ordinary answer, not an error worth a stack trace on every request.
+        if (metadata instanceof Error && metadata.name === "SessionEndedError") return;
+        console.error(`[next-auth][error][${code}]`, metadata);
       },
     },
   };

@@ -17,9 +17,13 @@ describe("configuration", () => {
     expect(first.pgliteDir).toBe(path.join(dir, "pglite"));
   });
 
-  it("with DATABASE_URL a missing AUTH_SECRET is a clear error", () => {
-    expect(() => readEnv({ DATABASE_URL: "postgresql://db/x" })).toThrow(ConfigError);
-    expect(() => readEnv({ DATABASE_URL: "postgresql://db/x" })).toThrow(/AUTH_SECRET is not set/);
+  it("with DATABASE_URL a missing AUTH_SECRET is a clear error where a secret is needed, and only there", () => {
+    // `npm run db:seed` and `db:migrate` sign nothing: they read the configuration without a secret.
+    const withoutSecret = readEnv({ DATABASE_URL: "postgresql://db/x" });
+    expect(withoutSecret.databaseUrl).toBe("postgresql://db/x");
+    expect(withoutSecret.seedDemoData).toBe("never");
+    expect(() => withoutSecret.authSecret).toThrow(ConfigError);
+    expect(() => withoutSecret.authSecret).toThrow(/AUTH_SECRET is not set/);
     const env = readEnv({ DATABASE_URL: "postgresql://db/x", NEXTAUTH_SECRET: "s".repeat(32) });
     expect(env.authSecret).toBe("s".repeat(32));
     expect(env.seedDemoData).toBe("never");

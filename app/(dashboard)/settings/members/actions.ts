@@ -2,6 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
+import { safeId } from "@/lib/validation";
 import type { ActionResult } from "@/lib/action-result";
 import { sessionActor } from "@/lib/actor";
 import { changeMemberRole, MemberError, removeMember } from "@/lib/members";
@@ -9,7 +10,7 @@ import { ROLES } from "@/lib/permissions";
 import { getMemberContext } from "@/lib/session";
 
 const SIGNED_OUT = "Your session has ended. Sign in again, then retry.";
-const membershipId = z.string().trim().min(1).max(64);
+const membershipId = safeId;
 const changeRoleSchema = z.object({ membershipId, role: z.enum(ROLES, { message: "Choose a role." }) });
 const removeSchema = z.object({ membershipId });
 

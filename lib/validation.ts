@@ -1,0 +1,46 @@
+import { z } from "zod";
+
+// Checks shared by every schema that takes user input: nothing a user sends may make the database
+// fail (a 500) instead of being refused (a 400), or display as something it is not.
+
+// PostgreSQL refuses U+0000 in text (SQLSTATE 22021). An unpaired surrogate has no UTF-8 form: the
+// drivers silently store U+FFFD instead, so what was sent would not be what is kept.
+const UNSTORABLE = /[\u0000\p{Cs}]/u;
+
+// What a reader can't see, or that reorders what they see: controls (Cc), format characters (Cf:
+// bidi overrides and isolates, zero-width space and joiners, word joiner, BOM, soft hyphen…), line
+// and paragraph separators, and the Hangul fillers that render as blanks. With U+202E,
+// "deploy\u202Eyek-dlo" reads as "deployold-key".
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}\u115f\u1160\u3164\uffa0]/u;
+// The same, less the line breaks a textarea produces.
+const INVISIBLE_EXCEPT_NEWLINES = /[\p{Cf}\p{Cs}\p{Zl}\p{Zp}\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\u115f\u1160\u3164\uffa0]/u;
+
+export const isStorableText = (value: string): boolean => !UNSTORABLE.test(value);
+/** One line people read in the dashboard (a name). */
+export const isVisibleLine = (value: string): boolean => !INVISIBLE.test(value);
+/** Text people read that may span lines (a description, typed in a textarea). */
+export const isVisibleText = (value: string): boolean => !INVISIBLE_EXCEPT_NEWLINES.test(value);
+
+export const invisibleMessage = (field: string) =>
+  `${field} can't contain invisible or control characters (such as tabs, zero-width or text-direction characters).`;
+
+/** Any string that is stored or searched for. */
+export const safeText = z.string().refine(isStorableText, "Remove the NUL (U+0000) or unpaired surrogate characters.");
+
+/** Our ids (cuid) and slugs: nothing else can name a row, so nothing else reaches a query. */
+export const safeId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "Not an id.");
+
+// Instants written with a four-digit year, which both JavaScript's Date and PostgreSQL's
+// timestamp(3) hold: PostgreSQL has no year 0 (22008), and Date needs a sign beyond 9999.
+export const MIN_INSTANT = Date.parse("0001-01-01T00:00:00.000Z");
+export const MAX_INSTANT = Date.parse("9999-12-31T23:59:59.999Z");
+
+export function isStorableInstant(date: Date): boolean {
+  const time = date.getTime();
+  return time >= MIN_INSTANT && time <= MAX_INSTANT;
+}
+
+/** An ISO 8601 date-time with an offset, between 0001-01-01 and 9999-12-31 UTC. */
+export const safeDateTime = z.iso
+  .datetime({ offset: true })
+  .refine((v) => isStorableInstant(new Date(v)), "Use a date between 0001-01-01 and 9999-12-31 (UTC).");

@@ -1,0 +1,81 @@
+import bcrypt from "bcryptjs";
+import { describe, expect, it } from "vitest";
+import { authorizeCredentials } from "@/lib/auth/options";
+import { backOffSeconds, recordLoginFailure } from "@/lib/auth/login-throttle";
+import { db } from "@/lib/db";
+import { randomIp, setupTestDatabase, suffix } from "../helpers/fixtures";
+
+setupTestDatabase();
+
+const PASSWORD = "correct horse battery staple";
+// Cost 4: these users do sign in, and each test makes dozens of comparisons.
+const HASH = bcrypt.hashSync(PASSWORD, 4);
+
+async function createSignInUser(): Promise<{ id: string; email: string }> {
+  const s = suffix();
+  return db().user.create({ data: { name: `Sign-in ${s}`, email: `signin-${s}@example.test`, passwordHash: HASH }, select: { id: true, email: true } });
+}
+
+/** The user on success, null for a wrong password, or the refusal's message. */
+async function signIn(email: string, password: string, ip: string): Promise<string | null | { id: string }> {
+  try {
+    return await authorizeCredentials({ email, password }, ip);
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+describe("sign-in throttling", () => {
+  it("60 wrong passwords from many addresses don't lock the real user out of a fresh address", async () => {
+    const user = await createSignInUser();
+    for (let i = 0; i < 60; i++) {
+      // Each attacking address gets at most a guess or two before it has to wait.
+      await signIn(user.email, `guess-${i}`, `198.18.${i >> 2}.${(i % 4) + 1}`);
+    }
+    expect(await signIn(user.email, PASSWORD, randomIp())).toMatchObject({ id: user.id });
+  });
+
+  it("an attacking address is refused with the time to wait once the account is under attack", async () => {
+    const user = await createSignInUser();
+    for (let i = 0; i < 20; i++) await signIn(user.email, `guess-${i}`, `198.18.100.${i + 1}`);
+    const attacker = "198.18.101.1";
+    expect(await signIn(user.email, "another guess", attacker)).toBeNull();
+    expect(await signIn(user.email, "yet another guess", attacker)).toMatch(/^Too many attempts\. Try again in \d+ minutes?\.$/);
+  });
+
+  it("repeated failures from one address are slowed down, then the right password works after the wait", async () => {
+    const user = await createSignInUser();
+    const ip = randomIp();
+    for (let i = 0; i < 5; i++) expect(await signIn(user.email, `typo-${i}`, ip)).toBeNull();
+    // The sixth failure starts the back-off: one second, then two, four…
+    expect(await signIn(user.email, "typo-5", ip)).toBeNull();
+    const refused = await signIn(user.email, PASSWORD, ip);
+    expect(refused).toBe("Too many attempts. Try again in 1 second.");
+    // Another address is not slowed by this one's failures.
+    expect(await signIn(user.email, PASSWORD, randomIp())).toMatchObject({ id: user.id });
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect(await signIn(user.email, PASSWORD, ip)).toMatchObject({ id: user.id });
+    // A successful sign-in forgives that address's failures: the next typo is free again.
+    expect(await signIn(user.email, "typo-again", ip)).toBeNull();
+    expect(await signIn(user.email, PASSWORD, ip)).toMatchObject({ id: user.id });
+  });
+
+  it("one address failing across many accounts (credential stuffing) is refused for every account", async () => {
+    const user = await createSignInUser();
+    const ip = randomIp();
+    // Recorded directly: 100 sign-ins for unknown emails would cost 100 full-cost bcrypt comparisons.
+    for (let i = 0; i < 100; i++) await recordLoginFailure(`stuffed-${suffix()}@example.test`, ip);
+    expect(await signIn(user.email, PASSWORD, ip)).toMatch(/^Too many attempts\. Try again in \d+ minutes?\.$/);
+    expect(await signIn(user.email, PASSWORD, randomIp())).toMatchObject({ id: user.id });
+  });
+});
+
+describe("backOffSeconds", () => {
+  it("is free for the first failures, then doubles, and never exceeds 15 minutes", () => {
+    expect(backOffSeconds(5, 10)).toBe(0);
+    expect([6, 7, 8, 9].map((n) => backOffSeconds(n, 0))).toEqual([1, 2, 4, 8]);
+    expect(backOffSeconds(1, 11)).toBe(1);
+    expect(backOffSeconds(1, 60)).toBe(15 * 60);
+    expect(backOffSeconds(10_000, 10_000)).toBe(15 * 60);
+  });
+});

@@ -1,0 +1,77 @@
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { DatabaseLockedError, lockEmbeddedDatabase, lockFileFor, unlockEmbeddedDatabase } from "@/lib/db/lock";
+
+const children: ReturnType<typeof spawn>[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill("SIGKILL");
+});
+
+function tempDatabaseDir(): string {
+  return path.join(mkdtempSync(path.join(tmpdir(), "paygentic-lock-")), "pglite");
+}
+
+/** A real process that stays alive until killed, to own a lock. */
+function liveProcess(): number {
+  const child = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });
+  children.push(child);
+  return child.pid!;
+}
+
+function writeLock(dir: string, pid: number, host = hostname()): void {
+  writeFileSync(lockFileFor(dir), JSON.stringify({ pid, hostname: host, startedAt: "2026-11-29T00:00:00.000Z", command: "next start" }));
+}
+
+describe("the embedded database's lock", () => {
+  it("refuses a second process, naming the one that holds it", () => {
+    const dir = tempDatabaseDir();
+    const pid = liveProcess();
+    writeLock(dir, pid);
+    expect(() => lockEmbeddedDatabase(dir)).toThrow(DatabaseLockedError);
+    expect(() => lockEmbeddedDatabase(dir)).toThrow(new RegExp(`in use by another process \\(pid ${pid},.*next start`));
+  });
+
+  it("takes over the lock of a process that died", async () => {
+    const dir = tempDatabaseDir();
+    const child = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });
+    writeLock(dir, child.pid!);
+    child.kill("SIGKILL");
+    await new Promise((resolve) => child.once("exit", resolve));
+    expect(lockEmbeddedDatabase(dir)).toBe(lockFileFor(dir));
+    expect(JSON.parse(readFileSync(lockFileFor(dir), "utf8")).pid).toBe(process.pid);
+    unlockEmbeddedDatabase(dir);
+    expect(existsSync(lockFileFor(dir))).toBe(false);
+  });
+
+  it("is taken again freely by the process that holds it, and released on unlock", () => {
+    const dir = tempDatabaseDir();
+    lockEmbeddedDatabase(dir);
+    expect(() => lockEmbeddedDatabase(dir)).not.toThrow();
+    unlockEmbeddedDatabase(dir);
+    expect(existsSync(lockFileFor(dir))).toBe(false);
+  });
+
+  it("stops `npm run db:migrate` while another process has the database open, and lets it run after", () => {
+    const dir = tempDatabaseDir();
+    lockEmbeddedDatabase(dir);
+    const run = () =>
+      spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "scripts/db.ts", "migrate"], {
+        env: { ...process.env, DATABASE_URL: "", PGLITE_DIR: dir, DATA_DIR: path.dirname(dir) },
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+    const refused = run();
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain(`in use by another process (pid ${process.pid}`);
+    expect(existsSync(path.join(dir, "PG_VERSION"))).toBe(false);
+
+    unlockEmbeddedDatabase(dir);
+    const allowed = run();
+    expect(allowed.stderr).toBe("");
+    expect(allowed.status).toBe(0);
+    expect(existsSync(lockFileFor(dir))).toBe(false);
+  }, 120_000);
+});
