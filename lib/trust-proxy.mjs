@@ -77,6 +77,13 @@ function addToList(list, item) {
   if (!ip || rest.length > 0 || !(prefix >= 0 && prefix <= max)) {
     throw new Error(`TRUST_PROXY: "${item}" is not an IP address, a CIDR range (e.g. 10.0.0.0/8) or loopback/linklocal/uniquelocal`);
   }
+  // A range that holds every address (0.0.0.0/0, ::/0) or every IPv4 address (a v6 range over
+  // ::ffff:0:0/96) is TRUST_PROXY=true in disguise: any client could choose its address.
+  const single = new BlockList();
+  single.addSubnet(ip, prefix, family);
+  if (prefix === 0 || (family === "ipv6" && single.check("::ffff:0.0.0.0", "ipv6") && single.check("::ffff:255.255.255.255", "ipv6"))) {
+    throw new Error(`TRUST_PROXY: "${item}" would trust every client's X-Forwarded-For; list your proxies' own addresses or ranges`);
+  }
   list.addSubnet(ip, prefix, family);
 }
 

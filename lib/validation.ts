@@ -21,6 +21,11 @@ export const isVisibleLine = (value: string): boolean => !INVISIBLE.test(value);
 /** Text people read that may span lines (a description, typed in a textarea). */
 export const isVisibleText = (value: string): boolean => !INVISIBLE_EXCEPT_NEWLINES.test(value);
 
+// A name made only of combining marks or blank-looking symbols (U+2800, the blank Braille pattern)
+// displays as nothing: a name needs at least one letter, digit, punctuation mark or symbol that shows.
+const SHOWS = /[\p{L}\p{N}\p{P}\p{S}]/u;
+export const hasVisibleCharacter = (value: string): boolean => SHOWS.test(value.replace(/\u2800/g, ""));
+
 export const invisibleMessage = (field: string) =>
   `${field} can't contain invisible or control characters (such as tabs, zero-width or text-direction characters).`;
 

@@ -4,6 +4,7 @@
 // claim any address. Here the address is resolved from the socket and TRUST_PROXY, and X-Forwarded-For
 // is overwritten with it: the app (lib/request-info.ts) and Next see that one address only.
 // Usage: node scripts/server.mjs [--dev]   (PORT, TRUST_PROXY, NEXT_DIST_DIR from the environment)
+import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import path from "node:path";
 import next from "next";
@@ -24,7 +25,25 @@ try {
   process.exit(1);
 }
 
+// Next answers a path it can't percent-decode (`/api/v1/api-keys/%`, invalid UTF-8) with a bare 500.
+// It is the client's mistake: a 400, in the API's error model under /api.
+function refuseUndecodablePath(req, res) {
+  const path = (req.url ?? "/").split("?")[0];
+  try {
+    decodeURIComponent(path);
+    return false;
+  } catch {
+    const id = `req_${randomUUID().replace(/-/g, "")}`;
+    const api = path.startsWith("/api/");
+    res.writeHead(400, { "Content-Type": api ? "application/json" : "text/plain; charset=utf-8", "X-Request-Id": id, "Cache-Control": "no-store" });
+    const message = "The URL's path has a malformed percent-encoding (e.g. a lone `%` or bytes that aren't UTF-8). Encode it with encodeURIComponent.";
+    res.end(api ? JSON.stringify({ error: { type: "invalid_request_error", code: "invalid_request", message, request_id: id, doc_url: `http://${req.headers.host ?? "localhost"}/docs/api#invalid_request` } }) : `${message}\n`);
+    return true;
+  }
+}
+
 const server = createServer((req, res) => {
+  if (refuseUndecodablePath(req, res)) return;
   const ip = resolveClientIp(trust, req.socket.remoteAddress, req.headers["x-forwarded-for"]);
   req.headers["x-forwarded-for"] = ip;
   handle(req, res).catch((error) => {

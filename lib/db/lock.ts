@@ -1,4 +1,5 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { linkSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
 
@@ -42,10 +43,37 @@ function alive(pid: number): boolean {
   }
 }
 
-function readOwner(file: string): LockOwner | null {
+function parseOwner(raw: string): LockOwner | null {
   try {
-    const owner = JSON.parse(readFileSync(file, "utf8")) as Partial<LockOwner>;
+    const owner = JSON.parse(raw) as Partial<LockOwner>;
     return typeof owner.pid === "number" ? (owner as LockOwner) : null;
+  } catch {
+    return null;
+  }
+}
+
+function readOwner(file: string): LockOwner | null {
+  return parseOwner(readRaw(file) ?? "");
+}
+
+/** Creates the lock file with its content in one step: nobody ever reads a half-written lock. */
+function create(file: string, owner: LockOwner): boolean {
+  const draft = `${file}.${process.pid}.${randomBytes(4).toString("hex")}`;
+  writeFileSync(draft, JSON.stringify(owner) + "\n", { mode: 0o600 });
+  try {
+    linkSync(draft, file);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw error;
+  } finally {
+    rmSync(draft, { force: true });
+  }
+}
+
+function readRaw(file: string): string | null {
+  try {
+    return readFileSync(file, "utf8");
   } catch {
     return null;
   }
@@ -58,36 +86,40 @@ function readOwner(file: string): LockOwner | null {
 export function lockEmbeddedDatabase(pgliteDir: string): string {
   const file = lockFileFor(pgliteDir);
   if (held.has(file)) return file;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    let fd: number;
+  const me: LockOwner = {
+    pid: process.pid,
+    hostname: hostname(),
+    startedAt: new Date().toISOString(),
+    command: process.argv.slice(1).map((a) => path.basename(a)).join(" ").slice(0, 200),
+  };
+  for (let attempt = 0; attempt < 5; attempt++) {
+    if (create(file, me)) {
+      held.set(file, process.pid);
+      return file;
+    }
+    const raw = readRaw(file);
+    if (raw === null) continue; // released meanwhile
+    const owner = parseOwner(raw);
+    const stale = !owner || (owner.hostname === hostname() && (owner.pid === process.pid || !alive(owner.pid)));
+    if (!stale) throw new DatabaseLockedError(owner, file);
+    // Move the stale lock aside rather than delete it, then check that what was moved is what was
+    // judged: another process may have taken the lock over in between, and then it gets it back.
+    const aside = `${file}.stale.${process.pid}.${randomBytes(4).toString("hex")}`;
     try {
-      fd = openSync(file, "wx", 0o600);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const owner = readOwner(file);
-      // An unreadable lock is one being written right now, or debris: look again before judging.
-      if (!owner && attempt === 0) continue;
-      const stale = !owner || (owner.hostname === hostname() && (owner.pid === process.pid || !alive(owner.pid)));
-      if (!stale) throw new DatabaseLockedError(owner, file);
-      try {
-        unlinkSync(file);
-      } catch {
-        // another process took it over first: the next attempt finds its lock
-      }
+      renameSync(file, aside);
+    } catch {
       continue;
     }
-    const owner: LockOwner = {
-      pid: process.pid,
-      hostname: hostname(),
-      startedAt: new Date().toISOString(),
-      command: process.argv.slice(1).map((a) => path.basename(a)).join(" ").slice(0, 200),
-    };
-    writeSync(fd, JSON.stringify(owner) + "\n");
-    closeSync(fd);
-    held.set(file, process.pid);
-    return file;
+    if (readRaw(aside) !== raw) {
+      try {
+        linkSync(aside, file);
+      } catch {
+        // a third process holds it now: the next attempt reads its lock
+      }
+    }
+    rmSync(aside, { force: true });
   }
-  const owner = readOwner(file);
+  const owner = parseOwner(readRaw(file) ?? "");
   if (owner) throw new DatabaseLockedError(owner, file);
   throw new Error(`Could not lock the embedded database (${file}).`);
 }

@@ -75,3 +75,40 @@ describe("the embedded database's lock", () => {
     expect(existsSync(lockFileFor(dir))).toBe(false);
   }, 120_000);
 });
+
+describe("the embedded database's lock, under a race", () => {
+  it("goes to exactly one of several processes starting at the same moment, with or without a stale lock", async () => {
+    const script = path.join(mkdtempSync(path.join(tmpdir(), "paygentic-lock-race-")), "take.ts");
+    writeFileSync(
+      script,
+      `import { lockEmbeddedDatabase } from ${JSON.stringify(path.resolve("lib/db/lock.ts"))};
+const [dir, at] = [process.argv[2]!, Number(process.argv[3])];
+while (Date.now() < at) {}
+let outcome = "held";
+try { lockEmbeddedDatabase(dir); } catch { outcome = "refused"; }
+process.stdout.write(outcome);
+// Holds on until the test has heard from every process: a late starter must find the lock held.
+setInterval(() => {}, 1000);
+`,
+    );
+    const dirs = Array.from({ length: 4 }, tempDatabaseDir);
+    // Half the folders start with the lock of a process that died.
+    const dead = spawnSync(process.execPath, ["-e", "process.pid"]).pid!;
+    dirs.slice(0, 2).forEach((dir) => writeLock(dir, dead));
+    const at = Date.now() + 4_000;
+    const runs = dirs.flatMap((dir) =>
+      Array.from({ length: 3 }, () => {
+        const child = spawn(process.execPath, ["--import", "tsx", script, dir, String(at)], { stdio: ["ignore", "pipe", "inherit"] });
+        children.push(child);
+        let out = "";
+        child.stdout!.on("data", (chunk) => (out += chunk));
+        return new Promise<{ dir: string; outcome: string }>((resolve) => child.stdout!.once("data", () => setImmediate(() => resolve({ dir, outcome: out }))));
+      }),
+    );
+    const results = await Promise.all(runs);
+    for (const child of children) child.kill("SIGKILL");
+    for (const dir of dirs) {
+      expect(results.filter((r) => r.dir === dir).map((r) => r.outcome).sort()).toEqual(["held", "refused", "refused"]);
+    }
+  }, 60_000);
+});

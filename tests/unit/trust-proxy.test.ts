@@ -112,7 +112,7 @@ describe("TRUST_PROXY as addresses and ranges", () => {
     expect(resolve("loopback", "10.0.0.1", "203.0.113.7")).toBe("10.0.0.1");
   });
 
-  it.each(["true", "proxy.internal", "10.0.0.0/33", "10.0.0.0/x", "::1/129", "10.0.0.1/8/8", "constructor"])("refuses %j", (setting) => {
+  it.each(["true", "0.0.0.0/0", "::/0", "::ffff:0:0/96", "10.0.0.0/8, ::/64", "proxy.internal", "10.0.0.0/33", "10.0.0.0/x", "::1/129", "10.0.0.1/8/8", "constructor"])("refuses %j", (setting) => {
     expect(() => parseTrustProxy(setting)).toThrow(/TRUST_PROXY/);
   });
 
