@@ -1,11 +1,13 @@
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 import { env } from "@/lib/env";
+import { LAST_ORGANIZATION_COOKIE, organizationSlugOf } from "@/lib/organization-url";
 import { requestId } from "@/lib/request-id";
 
 // Pages that need a session: a signed-out visitor is sent to sign in and brought back. Any other
 // path renders for everyone (a bad URL gets the 404 page, not a sign-in form).
 const PRIVATE_PAGES = /^\/(?:$|settings(?:\/|$))/;
+const isPrivatePage = (pathname: string) => PRIVATE_PAGES.test(pathname) || organizationSlugOf(pathname) !== null;
 const dev = process.env.NODE_ENV === "development";
 
 /**
@@ -34,7 +36,7 @@ function contentSecurityPolicy(nonce: string, https: boolean): string {
 // session (and the organization membership) again on the server. /api answers its own JSON 401s.
 export async function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
-  if (PRIVATE_PAGES.test(pathname) && !(await getToken({ req: request, secret: env().authSecret }))) {
+  if (isPrivatePage(pathname) && !(await getToken({ req: request, secret: env().authSecret }))) {
     const login = new URL("/login", request.url);
     const target = pathname + search;
     if (target !== "/") login.searchParams.set("callbackUrl", target);
@@ -52,9 +54,18 @@ export async function proxy(request: NextRequest) {
   const response = NextResponse.next({ request: { headers } });
   response.headers.set("Content-Security-Policy", policy);
   response.headers.set("X-Request-Id", id);
+  // Remembered for `/` and the old /settings links only (the layout checks membership; a slug that
+  // isn't one of the user's is ignored when the cookie is read). A prefetch is not a visit.
+  const slug = organizationSlugOf(pathname);
+  const prefetch = request.headers.has("next-router-prefetch");
+  if (slug !== null && !prefetch && request.cookies.get(LAST_ORGANIZATION_COOKIE)?.value !== slug) {
+    response.cookies.set(LAST_ORGANIZATION_COOKIE, slug, { httpOnly: true, sameSite: "lax", path: "/", secure: https, maxAge: 60 * 60 * 24 * 365 });
+  }
   return response;
 }
 
 export const config = {
-  matcher: ["/((?!api/|_next/static|_next/image|favicon.ico|.*\\.(?:svg|png|ico|txt|webmanifest)$).*)"],
+  // Only real static files are left out: every other path renders a page (if only the 404 page),
+  // and a page needs its nonce.
+  matcher: ["/((?!api/|_next/static|_next/image|favicon\\.ico$|icon\\.svg$).*)"],
 };

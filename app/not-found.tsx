@@ -1,13 +1,23 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { getMemberContext } from "@/lib/session";
+import { settingsPath } from "@/lib/organization-url";
+import { getUserContext, lastUsedOrganization, memberIn, type MemberContext } from "@/lib/session";
 import { AppHeader, SkipLink } from "./(dashboard)/app-header";
 
 export const metadata: Metadata = { title: "Page not found" };
 
+/**
+ * The header shows the last-used organization the user belongs to: on an organization's URL that
+ * isn't theirs, nothing on this page differs between an organization that exists and one that doesn't.
+ */
+async function headerMember(): Promise<MemberContext | null> {
+  const context = await getUserContext();
+  return context && memberIn(context, (await lastUsedOrganization(context)).slug);
+}
+
 export default async function NotFound() {
   // Signed-out visitors (only public pages reach here for them) get the page without the header.
-  const member = await getMemberContext().catch(() => null);
+  const member = await headerMember().catch(() => null);
   return (
     <div className="flex min-h-screen flex-col">
       <SkipLink />
@@ -29,7 +39,7 @@ export default async function NotFound() {
           There is nothing at this address. It may have moved, or the link may be mistyped.
         </p>
         <Link
-          href={member ? "/settings/api-keys" : "/login"}
+          href={member ? settingsPath(member.organization.slug) : "/login"}
           className="bg-primary text-primary-foreground focus-visible:ring-ring inline-flex h-9 items-center rounded-md px-4 text-sm font-medium outline-none hover:opacity-90 focus-visible:ring-[3px]"
         >
           {member ? "Go to API Keys" : "Go to sign in"}

@@ -1,5 +1,7 @@
 import { redirect } from "next/navigation";
+import { settingsPath } from "@/lib/organization-url";
+import { lastUsedOrganization, requireUser } from "@/lib/session";
 
-export default function Home() {
-  redirect("/settings/api-keys");
+export default async function Home() {
+  redirect(settingsPath((await lastUsedOrganization(await requireUser())).slug));
 }

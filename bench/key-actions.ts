@@ -27,7 +27,7 @@ export async function keyActions(ctx: Context): Promise<SectionResult> {
     await context.addCookies([{ name: session.slice(0, eq), value: session.slice(eq + 1), url: A.url }]);
     const page = await context.newPage();
     page.setDefaultTimeout(20_000);
-    await page.goto("/settings/api-keys");
+    await page.goto("/acme/settings/api-keys"); // adam is an admin of Acme Inc
     await page.getByRole("heading", { level: 1, name: "API Keys" }).waitFor();
 
     const create = async (name: string) => {

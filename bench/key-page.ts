@@ -1,10 +1,11 @@
-// 6. Key page at scale: server response time of /settings/api-keys?scope=all for a signed-in admin,
-// one organization with 10 keys and one with 10,000, the same admin in both (the organization is
-// chosen with the paygentic_org cookie), requests interleaved, median of 5 each.
+// 6. Key page at scale: server response time of /{slug}/settings/api-keys?scope=all for a signed-in
+// admin, one organization with 10 keys and one with 10,000, the same admin in both (each at its own
+// URL), requests interleaved, median of 5 each.
 import { median, round, signIn, targetRow, type Context, type Row, type SectionResult } from "./lib";
 
 const EMAIL = "bench-admin@bench.test";
 
+/** Creates an organization whose id and slug are both `slug`. */
 async function createOrganization(ctx: Context, slug: string, keyCount: number, ownerIds: string[]): Promise<string> {
   const sql = await ctx.sql();
   const { rows } = await sql.query<{ id: string }>(
@@ -68,11 +69,10 @@ export async function keyPage(ctx: Context): Promise<SectionResult> {
   const big = await createOrganization(ctx, `bench-large-${suffix}`, large, users);
 
   const session = await signIn(A.url, EMAIL);
-  const url = `${A.url}/settings/api-keys?scope=all`;
-  const cookie = (org: string) => `${session}; paygentic_org=${org}`;
+  const url = (slug: string) => `${A.url}/${slug}/settings/api-keys?scope=all`;
   for (let i = 0; i < 2; i++) {
-    await timePage(url, cookie(small));
-    await timePage(url, cookie(big));
+    await timePage(url(small), session);
+    await timePage(url(big), session);
   }
   const smallRuns: Awaited<ReturnType<typeof timePage>>[] = [];
   const largeRuns: Awaited<ReturnType<typeof timePage>>[] = [];
@@ -80,9 +80,9 @@ export async function keyPage(ctx: Context): Promise<SectionResult> {
   // organization is also timed with ?size=10, the same rows rendered, to isolate the data's cost.
   const sameRows: Awaited<ReturnType<typeof timePage>>[] = [];
   for (let i = 0; i < runs; i++) {
-    smallRuns.push(await timePage(url, cookie(small)));
-    largeRuns.push(await timePage(url, cookie(big)));
-    sameRows.push(await timePage(`${url}&size=10`, cookie(big)));
+    smallRuns.push(await timePage(url(small), session));
+    largeRuns.push(await timePage(url(big), session));
+    sameRows.push(await timePage(`${url(big)}&size=10`, session));
   }
   const s = median(smallRuns.map((r) => r.totalMs));
   const l = median(largeRuns.map((r) => r.totalMs));
@@ -110,7 +110,7 @@ export async function keyPage(ctx: Context): Promise<SectionResult> {
     rows,
     details: { keys: { small: 10, large }, runs, small: smallRuns, large: largeRuns, largeTenRows: sameRows },
     notes: [
-      `GET /settings/api-keys?scope=all as an admin (signed in through /api/auth/callback/credentials), full response read; organizations with 10 and ${large.toLocaleString("en-US")} keys (2% revoked) chosen by the paygentic_org cookie; ${runs} interleaved requests each after 2 warm-ups; instance A on PostgreSQL.`,
+      `GET /{slug}/settings/api-keys?scope=all as an admin (signed in through /api/auth/callback/credentials), full response read; organizations with 10 and ${large.toLocaleString("en-US")} keys (2% revoked), each at its own URL; ${runs} interleaved requests each after 2 warm-ups; instance A on PostgreSQL.`,
     ],
   };
 }

@@ -4,11 +4,10 @@
 // `BENCH_RESULT {json}` line.
 import { randomBytes } from "node:crypto";
 import { generateApiKey, hashApiKey } from "@/lib/api-keys/format";
-import { keyCache } from "@/lib/api-keys/cache";
-import { stopInvalidationListener } from "@/lib/api-keys/invalidation";
 import { verifyApiKey } from "@/lib/api-keys/verify";
-import { closeDatabase, ensureDatabase, sql } from "@/lib/db";
+import { ensureDatabase, sql } from "@/lib/db";
 import { env } from "@/lib/env";
+import { runtime } from "@/lib/runtime";
 
 const WARM = Number(process.env.BENCH_WARM_ITERATIONS) || 200_000;
 const COLD = Number(process.env.BENCH_COLD_ITERATIONS) || 2_000;
@@ -73,8 +72,8 @@ async function main() {
 
   // On PostgreSQL the cache stays off until the LISTEN connection is up (fail-safe): wait for it.
   await verifyApiKey(warmKey);
-  for (let i = 0; i < 200 && !keyCache.isEnabled(); i++) await new Promise((r) => setTimeout(r, 25));
-  if (!keyCache.isEnabled()) throw new Error("the verification cache never became enabled");
+  for (let i = 0; i < 200 && !runtime().keyCache.isEnabled(); i++) await new Promise((r) => setTimeout(r, 25));
+  if (!runtime().keyCache.isEnabled()) throw new Error("the verification cache never became enabled");
   await verifyApiKey(warmKey); // now cached
 
   // Warm: every call a cache hit (parse + SHA-256 + LRU get + result object).
@@ -85,10 +84,10 @@ async function main() {
   const coldDistinct = stats(await timeCalls(keys.slice(0, COLD), COLD));
 
   // Cold, cache disabled: the same key looked up in the database on every call.
-  keyCache.disable();
+  runtime().keyCache.disable();
   await timeCalls([warmKey], Math.min(100, COLD)); // connection/plan warm-up
   const coldDisabled = stats(await timeCalls([warmKey], COLD));
-  keyCache.enable();
+  runtime().keyCache.enable();
 
   console.log(`BENCH_RESULT ${JSON.stringify({ database, warm, coldDistinct, coldDisabled })}`);
 }
@@ -99,6 +98,5 @@ main()
     process.exitCode = 1;
   })
   .finally(async () => {
-    await stopInvalidationListener().catch(() => {});
-    await closeDatabase().catch(() => {});
+    await runtime().close();
   });

@@ -166,6 +166,23 @@ test("Bearer variants and a one-character typo get the documented answers", asyn
   expect((await typoResponse.json()).error).toMatchObject({ type: "authentication_error", code: "malformed_api_key" });
 });
 
+test("through Next's own routing, an undescribed method is a JSON 405 with Allow, and an unknown path a JSON 404", async ({ request }) => {
+  const key = keys.get("developer")!.key;
+  for (const [method, path, allow] of [
+    ["POST", "/api/v1/ping", "GET"],
+    ["PUT", "/api/v1/usage-events", "GET, POST"],
+    ["POST", "/api/health", "GET"],
+  ] as const) {
+    const response = await request.fetch(path, { method, headers: auth(key), data: {} });
+    expect(response.status(), `${method} ${path}`).toBe(405);
+    expect(response.headers()["allow"]).toBe(allow);
+    expect((await response.json()).error.code).toBe("method_not_allowed");
+  }
+  const unknown = await request.get("/api/v1/nothing-here", { headers: auth(key) });
+  expect(unknown.status()).toBe(404);
+  expect((await unknown.json()).error).toMatchObject({ code: "resource_missing", request_id: unknown.headers()["x-request-id"] });
+});
+
 test("the Last used column catches up with API traffic", async ({ browser, request }) => {
   test.slow();
   const created = await createKeyThroughUi(browser, "developer", `http-last-used-${Date.now()}`);
@@ -186,4 +203,28 @@ test("the Last used column catches up with API traffic", async ({ browser, reque
     )
     .not.toContain("Never");
   await context.close();
+});
+
+test("the API reference renders its Markdown, keeps codes' underscores, and copies examples, readable at 390 px", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto("/docs/api");
+  const main = page.getByRole("main");
+  await expect(main.getByRole("heading", { level: 1, name: "API reference" })).toBeVisible();
+  // Code spans are elements, not backticks.
+  expect(await main.innerText()).not.toContain("`");
+  await expect(main.locator("code", { hasText: "organization_mismatch" }).first()).toBeVisible();
+  // No sideways scrolling of the page itself.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
+  // A linked code's underline sits below its underscores rather than through them.
+  const link = main.getByRole("link", { name: "missing_api_key" }).first();
+  const offset = await link.evaluate((a) => getComputedStyle(a).textUnderlineOffset);
+  expect(parseFloat(offset)).toBeGreaterThanOrEqual(4);
+  // Each example is a keyboard-scrollable region with a Copy button that says it copied.
+  const example = page.getByRole("region", { name: "Example: GET /api/v1/me" });
+  await example.focus();
+  await expect(example).toBeFocused();
+  const block = example.locator("xpath=..");
+  await block.getByRole("button", { name: "Copy" }).click();
+  await expect(block.getByRole("button", { name: "Copied" })).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toMatch(/^curl -H "Authorization: Bearer \$PAYGENTIC_API_KEY" http:\/\/localhost:\d+\/api\/v1\/me$/);
 });

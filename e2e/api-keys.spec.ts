@@ -175,6 +175,8 @@ test.describe("API keys", () => {
 
     await name.fill("x".repeat(65));
     await dialog.getByRole("button", { name: "Create key" }).click();
+    // The action validates: the error (and its id) arrive with its answer.
+    await expect(name).toHaveAttribute("aria-invalid", "true");
     await expect(page.locator(`#${await name.getAttribute("aria-describedby")}`)).toHaveText("Use at most 64 characters.");
     await expect(dialog.getByLabel("Description")).toHaveValue("Nightly export job");
     await expect(dialog.getByLabel("Environment")).toHaveValue("development");

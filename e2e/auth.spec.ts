@@ -1,5 +1,17 @@
 import { expect, test, type Page } from "@playwright/test";
-import { API_KEYS_PATH, DEMO_PASSWORD, DEMO_USERS, INVALID_CREDENTIALS, demoUser, onPath, signIn, storageStatePath, submitLogin } from "./helpers";
+import {
+  API_KEYS_PATH,
+  DEMO_PASSWORD,
+  DEMO_USERS,
+  INVALID_CREDENTIALS,
+  apiKeysPath,
+  demoUser,
+  membersPath,
+  onPath,
+  signIn,
+  storageStatePath,
+  submitLogin,
+} from "./helpers";
 
 const TOO_MANY_ATTEMPTS = /^Too many attempts\. Try again in \d+ (seconds?|minutes?)\.$/;
 
@@ -28,7 +40,7 @@ test.describe("sign in", () => {
   for (const user of DEMO_USERS) {
     test(`${user.email} (${user.role}) lands on API Keys in ${user.organization}`, async ({ page }) => {
       await signIn(page, user.email);
-      await expect(page).toHaveURL(onPath(API_KEYS_PATH));
+      await expect(page).toHaveURL(onPath(apiKeysPath(user.slug)));
       await expect(page.getByTestId("current-organization")).toHaveText(user.organization);
       await expect(page.getByRole("button", { name: "Account menu" })).toBeVisible();
       expect(await sessionCookie(page)).toMatchObject({ httpOnly: true, sameSite: "Lax" });
@@ -47,8 +59,9 @@ test.describe("saved sessions from auth.setup.ts", () => {
     test.describe(user.role, () => {
       test.use({ storageState: storageStatePath(user.role) });
       test(`${user.email} starts signed in`, async ({ page }) => {
-        await page.goto(API_KEYS_PATH);
-        await expect(page).toHaveURL(onPath(API_KEYS_PATH));
+        // The old address still works: it leads to the user's own organization.
+        await page.goto("/settings/api-keys");
+        await expect(page).toHaveURL(onPath(apiKeysPath(user.slug)));
         await expect(page.getByTestId("current-organization")).toHaveText(user.organization);
       });
     });
@@ -165,18 +178,20 @@ test.describe("signed out", () => {
     await expect(page.getByTestId("current-organization")).toHaveText("Acme Inc");
   });
 
-  test("after the redirect, signing in lands on the page asked for, not the default", async ({ page }) => {
-    const wanted = "/settings/members?from=e2e";
-    await page.goto(wanted);
-    await expect(page).toHaveURL(onPath("/login"));
-    expect(new URL(page.url()).searchParams.get("callbackUrl")).toBe(wanted);
+  for (const wanted of [`${membersPath("acme")}?from=e2e`, "/settings/members?from=e2e"]) {
+    test(`after the redirect, signing in lands on the page asked for, not the default (${wanted})`, async ({ page }) => {
+      await page.goto(wanted);
+      await expect(page).toHaveURL(onPath("/login"));
+      expect(new URL(page.url()).searchParams.get("callbackUrl")).toBe(wanted);
 
-    await submitLogin(page, demoUser("admin").email, DEMO_PASSWORD);
-    await page.waitForURL(onPath("/settings/members"));
-    expect(new URL(page.url()).searchParams.get("from")).toBe("e2e");
-  });
+      await submitLogin(page, demoUser("admin").email, DEMO_PASSWORD);
+      // An old /settings link lands on the same page of the user's organization, query included.
+      await page.waitForURL(onPath(membersPath("acme")));
+      expect(new URL(page.url()).searchParams.get("from")).toBe("e2e");
+    });
+  }
 
-  for (const path of ["/", "/settings", "/settings/api-keys", "/settings/members"]) {
+  for (const path of ["/", "/settings", "/settings/api-keys", "/settings/members", API_KEYS_PATH, membersPath("globex"), "/nowhere/settings/api-keys"]) {
     test(`a visit to ${path} redirects to /login`, async ({ page }) => {
       await page.goto(path);
       await expect(page).toHaveURL(onPath("/login"));
@@ -187,7 +202,7 @@ test.describe("signed out", () => {
 });
 
 test.describe("organizations", () => {
-  test("dana switches from Acme Inc to Globex and the choice persists", async ({ page }) => {
+  test("dana switches from Acme Inc to Globex, the same page in Globex's URL, and the choice persists", async ({ page }) => {
     const dana = demoUser("developer");
     await signIn(page, dana.email);
     const current = page.getByTestId("current-organization");
@@ -202,24 +217,33 @@ test.describe("organizations", () => {
 
     await expect(current).toHaveText("Globex");
     await expect(page.getByRole("button", { name: "Switch organization (current: Globex)" })).toBeVisible();
-    await expect(page).toHaveURL(onPath(API_KEYS_PATH));
+    await expect(page).toHaveURL(onPath(apiKeysPath("globex")));
 
-    await page.reload();
+    // The header and settings links follow the organization.
+    await expect(page.getByRole("link", { name: "Paygentic" })).toHaveAttribute("href", apiKeysPath("globex"));
+    await expect(page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Members" })).toHaveAttribute("href", membersPath("globex"));
+
+    // `/` and the old address go to the last organization visited.
+    await page.goto("/");
+    await expect(page).toHaveURL(onPath(apiKeysPath("globex")));
     await expect(current).toHaveText("Globex");
 
-    // And back again.
+    // And back again, from the members page to Acme Inc's members page.
+    await page.goto(membersPath("globex"));
     await page.getByRole("button", { name: "Switch organization (current: Globex)" }).click();
     await page.getByRole("menuitem", { name: /Acme Inc/ }).click();
+    await expect(page).toHaveURL(onPath(membersPath("acme")));
     await expect(current).toHaveText("Acme Inc");
-    await page.reload();
-    await expect(current).toHaveText("Acme Inc");
+    await page.goto("/settings/api-keys");
+    await expect(page).toHaveURL(onPath(API_KEYS_PATH));
   });
 
-  test("a forged organization cookie for an organization the user is not in is ignored", async ({ page, baseURL }) => {
-    // Whatever the cookie says, alice (a member of Acme Inc only) stays in Acme Inc.
+  test("a forged last-organization cookie for an organization the user is not in is ignored", async ({ page, baseURL }) => {
+    // Whatever the cookie says, alice (a member of Acme Inc only) lands in Acme Inc.
     await signIn(page, demoUser("owner").email);
-    await page.context().addCookies([{ name: "paygentic_org", value: "not-a-real-organization", url: baseURL! }]);
-    await page.reload();
+    await page.context().addCookies([{ name: "paygentic_last_org", value: "globex", url: baseURL! }]);
+    await page.goto("/settings/api-keys");
+    await expect(page).toHaveURL(onPath(API_KEYS_PATH));
     await expect(page.getByTestId("current-organization")).toHaveText("Acme Inc");
   });
 

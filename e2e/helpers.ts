@@ -1,8 +1,20 @@
 import path from "node:path";
-import type { Page } from "@playwright/test";
+import { expect, type Page } from "@playwright/test";
 
 export const DEMO_PASSWORD = "demo-password";
-export const API_KEYS_PATH = "/settings/api-keys";
+
+/** An organization's API Keys page: dashboard pages live under the organization's slug. */
+export function apiKeysPath(slug: string): string {
+  return `/${slug}/settings/api-keys`;
+}
+
+export function membersPath(slug: string): string {
+  return `/${slug}/settings/members`;
+}
+
+/** Acme Inc's API Keys page, where every demo user but gina lands. */
+export const API_KEYS_PATH = apiKeysPath("acme");
+export const MEMBERS_PATH = membersPath("acme");
 export const INVALID_CREDENTIALS = "Invalid email or password";
 
 export type DemoRole = "owner" | "admin" | "developer" | "viewer" | "globex-owner";
@@ -12,24 +24,26 @@ export type DemoUser = {
   role: DemoRole;
   email: string;
   name: string;
-  /** The organization the user lands in after signing in (their first membership). */
+  /** The organization the user lands in after signing in (their first membership), and its slug. */
   organization: string;
+  slug: string;
   organizations: string[];
 };
 
 /** The seeded demo users (lib/db/seed.ts, product spec "Demo data"). */
 export const DEMO_USERS: readonly DemoUser[] = [
-  { role: "owner", email: "alice@acme.test", name: "Alice Owner", organization: "Acme Inc", organizations: ["Acme Inc"] },
-  { role: "admin", email: "adam@acme.test", name: "Adam Admin", organization: "Acme Inc", organizations: ["Acme Inc"] },
+  { role: "owner", email: "alice@acme.test", name: "Alice Owner", organization: "Acme Inc", slug: "acme", organizations: ["Acme Inc"] },
+  { role: "admin", email: "adam@acme.test", name: "Adam Admin", organization: "Acme Inc", slug: "acme", organizations: ["Acme Inc"] },
   {
     role: "developer",
     email: "dana@acme.test",
     name: "Dana Developer",
     organization: "Acme Inc",
+    slug: "acme",
     organizations: ["Acme Inc", "Globex"],
   },
-  { role: "viewer", email: "victor@acme.test", name: "Victor Viewer", organization: "Acme Inc", organizations: ["Acme Inc"] },
-  { role: "globex-owner", email: "gina@globex.test", name: "Gina Owner", organization: "Globex", organizations: ["Globex"] },
+  { role: "viewer", email: "victor@acme.test", name: "Victor Viewer", organization: "Acme Inc", slug: "acme", organizations: ["Acme Inc"] },
+  { role: "globex-owner", email: "gina@globex.test", name: "Gina Owner", organization: "Globex", slug: "globex", organizations: ["Globex"] },
 ];
 
 export function demoUser(role: DemoRole): DemoUser {
@@ -38,9 +52,12 @@ export function demoUser(role: DemoRole): DemoUser {
   return user;
 }
 
-/** Where auth.setup.ts saves each demo user's signed-in session (gitignored). */
+/**
+ * Where auth.setup.ts saves each demo user's signed-in session (gitignored). Sessions belong to one
+ * server's database: runs against different servers at once each need their own E2E_AUTH_DIR.
+ */
 export function storageStatePath(role: DemoRole): string {
-  return path.join(__dirname, ".auth", `${role}.json`);
+  return path.join(process.env.E2E_AUTH_DIR || path.join(__dirname, ".auth"), `${role}.json`);
 }
 
 /** A URL matcher for a pathname, ignoring the query string (check the origin separately). */
@@ -57,13 +74,14 @@ export async function submitLogin(page: Page, email: string, password: string): 
 
 /**
  * Signs in through the real login form. Opens /login unless the page is already on it (e.g. after
- * a redirect carrying a callbackUrl), then waits for `expectedPath` (the API Keys page by default).
+ * a redirect carrying a callbackUrl), then waits for `expectedPath` (by default the API Keys page
+ * of the user's first organization).
  */
 export async function signIn(
   page: Page,
   email: string,
   password: string = DEMO_PASSWORD,
-  { expectedPath = API_KEYS_PATH }: { expectedPath?: string } = {},
+  { expectedPath = apiKeysPath(DEMO_USERS.find((u) => u.email === email)?.slug ?? "acme") }: { expectedPath?: string } = {},
 ): Promise<void> {
   if (!isOnLoginPage(page)) await page.goto("/login");
   await submitLogin(page, email, password);
@@ -107,3 +125,17 @@ export async function revokeAllListedKeys(page: Page): Promise<void> {
 /** A description past the length that used to push the table's other columns off screen. */
 export const LONG_DESCRIPTION =
   "Nightly reconciliation job for the EU billing cluster, runs from the data platform's Airflow deployment";
+
+/** Opens an organization's Members page (Acme Inc's by default). */
+export async function openMembers(page: Page, slug = "acme"): Promise<void> {
+  await page.goto(membersPath(slug));
+  await expect(page.getByRole("heading", { level: 1, name: "Members" })).toBeVisible();
+}
+
+export function memberRow(page: Page, name: string) {
+  return page.getByRole("row").filter({ hasText: name });
+}
+
+export function removeButton(page: Page, name: string) {
+  return page.getByRole("button", { name: `Remove ${name}`, exact: true });
+}

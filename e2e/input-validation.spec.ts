@@ -2,6 +2,7 @@
 // refused next to their field, input PostgreSQL can't store is a 4xx (never an error page or a
 // 500), and an oversized body is refused without the server reading all of it.
 import http from "node:http";
+import net from "node:net";
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { API_KEYS_PATH, storageStatePath } from "./helpers";
 
@@ -82,6 +83,24 @@ test.describe("API input over HTTP", () => {
     expect((await response.json()).error.code).toBe("resource_missing");
   });
 
+  test("a path with a malformed percent-encoding is a 400, not Next's bare 500", async ({ baseURL }) => {
+    const { hostname, port } = new URL(baseURL!);
+    // Sent over a raw socket: HTTP clients repair such paths before sending them.
+    const raw = (path: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = net.connect(Number(port), hostname === "localhost" ? "127.0.0.1" : hostname);
+        let text = "";
+        socket.on("data", (chunk) => (text += chunk)).on("end", () => resolve(text)).on("error", reject);
+        socket.write(`GET ${path} HTTP/1.1\r\nHost: ${hostname}\r\nConnection: close\r\n\r\n`);
+      });
+    for (const path of ["/api/v1/api-keys/%", "/api/v1/organizations/a%zzb", "/api/v1/api-keys/%ED%A0%80", "/api/auth/%"]) {
+      const response = await raw(path);
+      expect(response, path).toMatch(/^HTTP\/1\.1 400 /);
+      expect(response, path).toContain('"code":"invalid_request"');
+    }
+    expect(await raw("/settings/%")).toMatch(/^HTTP\/1\.1 400 /);
+  });
+
   test("POST /api/v1/usage-events with U+0000 in customer_id or a year-0 timestamp is 400 invalid_request", async ({ request }) => {
     for (const data of [
       { metric: "api_calls", quantity: 1, customer_id: "x\u0000y" },
@@ -93,38 +112,57 @@ test.describe("API input over HTTP", () => {
     }
   });
 
-  test("a chunked 100 MB body to the unauthenticated exposed-key route is 413, answered before it is all sent", async ({ baseURL }) => {
-    const total = 100 * 1024 * 1024;
-    const chunk = Buffer.alloc(64 * 1024, 0x20);
-    const { status, body, sent } = await new Promise<{ status: number; body: string; sent: number }>((resolve, reject) => {
-      let sent = 0;
-      let answered = false;
-      const req = http.request(new URL("/api/v1/api-keys/exposed", baseURL), {
-        method: "POST",
-        headers: { "content-type": "application/json", "transfer-encoding": "chunked" },
-      });
-      req.on("response", (res) => {
-        answered = true;
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (part: string) => (text += part));
-        res.on("end", () => {
-          req.destroy();
-          resolve({ status: res.statusCode ?? 0, body: text, sent });
-        });
-      });
-      req.on("error", (error) => (answered ? undefined : reject(error)));
-      const write = () => {
-        while (!answered && sent < total) {
-          sent += chunk.length;
-          if (!req.write(chunk)) return void req.once("drain", write);
-        }
-        if (!answered) req.end();
-      };
-      write();
+  for (const [route, contentType] of [
+    ["/api/v1/api-keys/exposed", "application/json"],
+    // next-auth's own endpoints read bodies whole: they go through the same limit.
+    ["/api/auth/callback/credentials", "application/x-www-form-urlencoded"],
+  ] as const) {
+    test(`a chunked 100 MB body to ${route} (no authentication) is 413, answered before it is all sent`, async ({ baseURL }) => {
+      const { status, body, sent, total } = await sendChunked(new URL(route, baseURL!), contentType);
+      expect(status).toBe(413);
+      expect(JSON.parse(body).error).toMatchObject({ type: "invalid_request_error", code: "request_too_large" });
+      expect(sent).toBeLessThan(total);
     });
-    expect(status).toBe(413);
-    expect(JSON.parse(body).error).toMatchObject({ type: "invalid_request_error", code: "request_too_large" });
-    expect(sent).toBeLessThan(total);
+  }
+
+  test("next-auth's endpoints take only their own form encoding: malformed JSON is a 400, not a 500", async ({ request }) => {
+    for (const path of ["/api/auth/callback/credentials", "/api/auth/signout"]) {
+      const response = await request.post(path, { headers: { "content-type": "application/json" }, data: "{" });
+      expect(response.status(), path).toBe(400);
+      expect((await response.json()).error.code).toBe("invalid_request");
+    }
   });
 });
+
+async function sendChunked(url: URL, contentType: string): Promise<{ status: number; body: string; sent: number; total: number }> {
+  const total = 100 * 1024 * 1024;
+  const chunk = Buffer.alloc(64 * 1024, 0x20);
+  const { status, body, sent } = await new Promise<{ status: number; body: string; sent: number }>((resolve, reject) => {
+    let sent = 0;
+    let answered = false;
+    const req = http.request(url, {
+      method: "POST",
+      headers: { "content-type": contentType, "transfer-encoding": "chunked" },
+    });
+    req.on("response", (res) => {
+      answered = true;
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (part: string) => (text += part));
+      res.on("end", () => {
+        req.destroy();
+        resolve({ status: res.statusCode ?? 0, body: text, sent });
+      });
+    });
+    req.on("error", (error) => (answered ? undefined : reject(error)));
+    const write = () => {
+      while (!answered && sent < total) {
+        sent += chunk.length;
+        if (!req.write(chunk)) return void req.once("drain", write);
+      }
+      if (!answered) req.end();
+    };
+    write();
+  });
+  return { status, body, sent, total };
+}

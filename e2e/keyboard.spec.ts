@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { API_KEYS_PATH, revokeAllListedKeys, storageStatePath } from "./helpers";
+import { API_KEYS_PATH, MEMBERS_PATH, revokeAllListedKeys, storageStatePath } from "./helpers";
 
 /** Presses Tab until `name` (a button or link) has focus: how a keyboard user gets there. */
 async function tabTo(page: Page, role: "button" | "link" | "combobox", name: string | RegExp, limit = 60): Promise<void> {
@@ -99,7 +99,7 @@ test.describe("keyboard only, as an admin", () => {
   test.use({ storageState: storageStatePath("admin") });
 
   test("changes a role and keeps focus on the control", async ({ page }) => {
-    await page.goto("/settings/members");
+    await page.goto(MEMBERS_PATH);
     const select = page.getByRole("combobox", { name: "Role for Victor Viewer", exact: true });
     await tabTo(page, "combobox", /^Role for Victor Viewer$/);
     await page.keyboard.press("ArrowUp"); // Viewer → Developer

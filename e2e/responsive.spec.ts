@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { API_KEYS_PATH, createKeyThroughDialog, LONG_DESCRIPTION, storageStatePath } from "./helpers";
+import { API_KEYS_PATH, createKeyThroughDialog, LONG_DESCRIPTION, MEMBERS_PATH, storageStatePath } from "./helpers";
 
 async function expectNoSideways(page: Page, what: string): Promise<void> {
   const { scrollWidth, innerWidth } = await page.evaluate(() => ({
@@ -44,7 +44,7 @@ test.describe("at 390 px", () => {
     await expectNoSideways(page, "create dialog");
     await page.keyboard.press("Escape");
 
-    await page.goto("/settings/members");
+    await page.goto(MEMBERS_PATH);
     await expect(page.getByRole("heading", { level: 1, name: "Members" })).toBeVisible();
     await expectNoSideways(page, "members");
     for (const row of await page.locator("tbody tr").all()) {
@@ -53,7 +53,7 @@ test.describe("at 390 px", () => {
       if ((await remove.count()) > 0) await expectReachable(remove, 390);
     }
 
-    for (const path of ["/docs/api", "/settings/nowhere"]) {
+    for (const path of ["/docs/api", `${API_KEYS_PATH}/nowhere/else`]) {
       await page.goto(path);
       await expectNoSideways(page, path);
     }

@@ -1,5 +1,5 @@
 import { expect, test, type ConsoleMessage } from "@playwright/test";
-import { API_KEYS_PATH, storageStatePath } from "./helpers";
+import { API_KEYS_PATH, MEMBERS_PATH, storageStatePath } from "./helpers";
 
 // Every page carries a nonce-based Content-Security-Policy (proxy.ts) and the usual hardening
 // headers, and the dashboard still works under it: no script is blocked.
@@ -11,7 +11,7 @@ function nonceOf(policy: string | null): string | undefined {
 test.describe("security headers", () => {
   test.use({ storageState: storageStatePath("owner") });
 
-  for (const path of ["/login", "/docs/api", API_KEYS_PATH, "/settings/members"]) {
+  for (const path of ["/login", "/docs/api", API_KEYS_PATH, MEMBERS_PATH]) {
     test(`${path} carries a per-request CSP nonce and the hardening headers`, async ({ request: signedIn, playwright, baseURL }) => {
       // /login sends a signed-in visitor on: ask for it signed out.
       const request = path === "/login" ? await playwright.request.newContext({ baseURL, storageState: { cookies: [], origins: [] } }) : signedIn;
@@ -42,6 +42,9 @@ test.describe("security headers", () => {
     const page = await request.get("/login", { headers: { "X-Forwarded-Proto": "https" } });
     expect(page.headers()["strict-transport-security"]).toMatch(/^max-age=\d{7,}; includeSubDomains$/);
     expect(page.headers()["content-security-policy"]).toContain("upgrade-insecure-requests");
+    const signOutPage = await request.get("/api/auth/signout");
+    expect(signOutPage.headers()["content-security-policy"]).toContain("default-src 'none'");
+    expect(signOutPage.headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
     const api = await request.get("/api/health", { headers: { "X-Forwarded-Proto": "https" } });
     expect(api.headers()["strict-transport-security"]).toMatch(/^max-age=/);
     expect(api.headers()["x-content-type-options"]).toBe("nosniff");
@@ -57,7 +60,7 @@ test.describe("security headers", () => {
     await page.getByRole("button", { name: "Create new key" }).click();
     await expect(page.getByRole("dialog", { name: "Create API key" })).toBeVisible();
     await page.keyboard.press("Escape");
-    await page.goto("/settings/members");
+    await page.goto(MEMBERS_PATH);
     await expect(page.getByRole("heading", { name: "Members" })).toBeVisible();
     await page.goto("/docs/api");
     expect(violations).toEqual([]);
@@ -72,7 +75,12 @@ test.describe("signed out", () => {
     await expect(page.getByRole("heading", { level: 1, name: "Page not found" })).toBeVisible();
     expect(response?.headers()["x-request-id"]).toMatch(/^req_[0-9a-f]{32}$/);
 
-    await page.goto("/settings/members");
-    await expect(page).toHaveURL(/\/login\?callbackUrl=%2Fsettings%2Fmembers$/);
+    await page.goto(MEMBERS_PATH);
+    await expect(page).toHaveURL(/\/login\?callbackUrl=%2Facme%2Fsettings%2Fmembers$/);
+
+    // A page path that merely looks like a file still gets the policy on its 404 page.
+    const lookalike = await page.goto("/no-such-file.txt");
+    expect(lookalike?.status()).toBe(404);
+    expect(lookalike?.headers()["content-security-policy"]).toMatch(/'nonce-[^']+'/);
   });
 });

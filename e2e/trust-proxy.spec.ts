@@ -10,7 +10,7 @@ import http from "node:http";
 import net from "node:net";
 import path from "node:path";
 import { expect, test, type Browser } from "@playwright/test";
-import { DEMO_PASSWORD, demoUser } from "./helpers";
+import { API_KEYS_PATH, DEMO_PASSWORD, demoUser } from "./helpers";
 
 const FAILURES = 20;
 
@@ -68,7 +68,7 @@ async function createKeyThroughUi(browser: Browser, baseURL: string): Promise<st
   await page.getByLabel("Password").fill(DEMO_PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL((url) => url.pathname !== "/login");
-  await page.goto("/settings/api-keys");
+  await page.goto(API_KEYS_PATH);
   await page.getByRole("button", { name: "Create new key" }).first().click();
   const dialog = page.getByRole("dialog", { name: "Create API key" });
   await dialog.getByLabel("Name").fill(`trust-proxy-${Date.now()}`);

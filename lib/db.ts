@@ -4,11 +4,12 @@ import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
-import { env } from "@/lib/env";
+import type { Env } from "@/lib/env";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { lockEmbeddedDatabase, unlockEmbeddedDatabase } from "@/lib/db/lock";
 import { migrate } from "@/lib/db/migrate";
 import { seedDemoData } from "@/lib/db/seed";
+import { runtime, type Logger } from "@/lib/runtime";
 
 /**
  * Plain SQL for the few hot paths (bearer-key verification, batched last-used writes) where
@@ -114,23 +115,17 @@ function closeIfQueryInFlight(_error: Error | undefined, client: pg.PoolClient):
   if (inFlight) client.end().catch(() => {});
 }
 
-type Database = {
+type Connection = {
   prisma: PrismaClient;
   sql: Sql;
   pool?: pg.Pool;
-  pglite?: PGlite;
-  ready: Promise<void> | undefined;
   close(): Promise<void>;
 };
 
-// Survives Next's dev-mode module reloads: one database (and one PGlite instance) per process.
-const store = globalThis as typeof globalThis & { __paygenticDb?: Database };
-
-function open(): Database {
+function open(config: Env): Connection {
   if (process.env.NEXT_PHASE === "phase-production-build") {
     throw new Error("The database must not be opened while `next build` runs.");
   }
-  const config = env();
   if (config.databaseUrl) {
     const pool = new pg.Pool({
       connectionString: config.databaseUrl,
@@ -147,14 +142,13 @@ function open(): Database {
     // the next query gets a fresh connection or a clear error.
     pool.on("error", () => {});
     pool.on("release", closeIfQueryInFlight);
-    const sql = poolSql(pool);
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
     return {
-      prisma: new PrismaClient({ adapter: new PrismaPg(pool) }),
-      sql,
+      prisma,
+      sql: poolSql(pool),
       pool,
-      ready: undefined,
       async close() {
-        await this.prisma.$disconnect();
+        await prisma.$disconnect();
         await pool.end();
       },
     };
@@ -165,63 +159,85 @@ function open(): Database {
     lockEmbeddedDatabase(config.pgliteDir);
   }
   const pglite = new PGlite(config.pgliteDir);
-  const sql = pgliteSql(pglite);
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   return {
-    prisma: new PrismaClient({ adapter: new PrismaPGlite(pglite) }),
-    sql,
-    pglite,
-    ready: undefined,
+    prisma,
+    sql: pgliteSql(pglite),
     async close() {
-      await this.prisma.$disconnect();
+      await prisma.$disconnect();
       await pglite.close();
       if (onDisk) unlockEmbeddedDatabase(config.pgliteDir);
     },
   };
 }
 
-function database(): Database {
-  store.__paygenticDb ??= open();
-  return store.__paygenticDb;
+/** A runtime's database (lib/runtime.ts): opened on first use, reopened on use after close(). */
+export type Database = {
+  prisma(): PrismaClient;
+  sql(): Sql;
+  /** The PostgreSQL pool when DATABASE_URL is set (shared state across instances), else undefined. */
+  pool(): pg.Pool | undefined;
+  /**
+   * Migrates (and, for the embedded database, seeds on first start) exactly once. A failure is not
+   * cached: the next caller tries again, so a database that was down at start-up doesn't leave the
+   * process broken until restart.
+   */
+  ensure(): Promise<void>;
+  close(): Promise<void>;
+};
+
+export function createDatabase(config: Env, logger: Logger): Database {
+  let connection: Connection | undefined;
+  let ready: Promise<void> | undefined;
+  const current = () => (connection ??= open(config));
+  return {
+    prisma: () => current().prisma,
+    sql: () => current().sql,
+    pool: () => current().pool,
+    ensure() {
+      const c = current();
+      ready ??= (async () => {
+        const { applied, fresh } = await migrate(c.sql);
+        if (applied.length > 0) logger.info(`[db] applied migrations: ${applied.join(", ")}`);
+        const seed = config.seedDemoData;
+        if (seed === "always" || (seed === "first-start" && fresh)) {
+          await seedDemoData(c.prisma);
+          logger.info("[db] seeded demo data");
+        }
+      })().catch((error: unknown) => {
+        if (connection === c) ready = undefined;
+        throw error;
+      });
+      return ready;
+    },
+    async close() {
+      const c = connection;
+      connection = undefined;
+      ready = undefined;
+      await c?.close();
+    },
+  };
 }
+
+// The process's database, for the code that just needs it: thin calls into the one runtime.
 
 /** The Prisma client. Call `ensureDatabase()` once before the first query of a process. */
 export function db(): PrismaClient {
-  return database().prisma;
+  return runtime().database.prisma();
 }
 
 export function sql(): Sql {
-  return database().sql;
+  return runtime().database.sql();
 }
 
-/**
- * Migrates (and, for the embedded database, seeds on first start) exactly once per process.
- * A failure is not cached: the next caller tries again, so a database that was down at start-up
- * doesn't leave the process broken until restart.
- */
 export function ensureDatabase(): Promise<void> {
-  const d = database();
-  d.ready ??= (async () => {
-    const { applied, fresh } = await migrate(d.sql);
-    if (applied.length > 0) console.log(`[db] applied migrations: ${applied.join(", ")}`);
-    const seed = env().seedDemoData;
-    if (seed === "always" || (seed === "first-start" && fresh)) {
-      await seedDemoData(d.prisma);
-      console.log("[db] seeded demo data");
-    }
-  })().catch((error: unknown) => {
-    d.ready = undefined;
-    throw error;
-  });
-  return d.ready;
+  return runtime().database.ensure();
 }
 
-/** The PostgreSQL pool when DATABASE_URL is set (shared state across instances), else undefined. */
 export function postgresPool(): pg.Pool | undefined {
-  return database().pool;
+  return runtime().database.pool();
 }
 
-export async function closeDatabase(): Promise<void> {
-  const d = store.__paygenticDb;
-  store.__paygenticDb = undefined;
-  await d?.close();
+export function closeDatabase(): Promise<void> {
+  return runtime().database.close();
 }

@@ -101,6 +101,9 @@ export function readEnv(source: Record<string, string | undefined> = process.env
   };
 }
 
+// A module-level memo, not part of lib/runtime.ts: it is a pure function of process.env (every
+// bundle's copy computes the same value), it holds no resource, and proxy.ts reads it without
+// opening a database. The runtime takes its Env from here unless a test passes its own.
 let cached: Env | undefined;
 
 export function env(): Env {

@@ -1,3 +1,4 @@
+import type pg from "pg";
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { postgresPool } from "@/lib/db";
 
@@ -8,11 +9,11 @@ type LimiterOptions = { keyPrefix: string; points: number; duration: number; blo
 /**
  * With a shared PostgreSQL database the counters live there, so a limit holds across instances;
  * the in-memory insurance limiter keeps limiting (per instance) if that table can't be reached.
- * On the embedded database there is one instance, and memory is enough.
+ * On the embedded database there is one instance, and memory is enough. `pool` defaults to the
+ * process's; a runtime's own limiters pass its database's.
  */
-export function createLimiter(options: LimiterOptions): RateLimiterAbstract {
+export function createLimiter(options: LimiterOptions, pool: pg.Pool | undefined = postgresPool()): RateLimiterAbstract {
   const memory = new RateLimiterMemory(options);
-  const pool = postgresPool();
   if (!pool) return memory;
   return new RateLimiterPostgres({
     ...options,

@@ -24,3 +24,18 @@ export function clientIp(headers: HeaderSource): string {
 export function userAgent(headers: HeaderSource): string | null {
   return header(headers, "user-agent")?.slice(0, 512) ?? null;
 }
+
+/**
+ * What rate limits count by: the address, but for IPv6 its /64. One subscriber (a home, a cloud
+ * instance) is routinely given a whole /64, so counting single IPv6 addresses would hand an
+ * attacker 2^64 fresh ones.
+ */
+export function addressKey(ip: string): string {
+  if (!ip.includes(":") || ip.includes(".")) return ip;
+  const [head = "", tail] = ip.split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const groups = tail === undefined ? left : [...left, ...Array(8 - left.length - right.length).fill("0"), ...right];
+  if (groups.length !== 8) return ip;
+  return `${groups.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, "")).join(":")}::/64`;
+}

@@ -1,8 +1,7 @@
-import { flushLastUsed } from "@/lib/api-keys/last-used";
-import { stopInvalidationListener } from "@/lib/api-keys/invalidation";
-import { closeDatabase, ensureDatabase } from "@/lib/db";
+import { ensureDatabase } from "@/lib/db";
 import { DatabaseLockedError } from "@/lib/db/lock";
 import { env } from "@/lib/env";
+import { runtime } from "@/lib/runtime";
 
 /**
  * Migrate, and on the embedded database's first start, seed. A database that is down is retried by
@@ -31,19 +30,9 @@ export async function onServerStart(): Promise<void> {
   }
 }
 
-let stopping = false;
-
+// A second signal while closing joins the same close (runtime().close() is shared while it runs).
 async function shutdown(exitCode: number): Promise<void> {
-  if (stopping) return;
-  stopping = true;
   const deadline = new Promise((resolve) => setTimeout(resolve, 5_000).unref());
-  await Promise.race([
-    (async () => {
-      await flushLastUsed({ force: true }).catch(() => 0);
-      await stopInvalidationListener();
-      await closeDatabase().catch(() => {});
-    })(),
-    deadline,
-  ]);
+  await Promise.race([runtime().close(), deadline]);
   process.exit(exitCode);
 }

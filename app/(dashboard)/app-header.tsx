@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { settingsPath } from "@/lib/organization-url";
 import { ROLE_LABELS } from "@/lib/permissions";
 import type { MemberContext } from "@/lib/session";
 import { OrganizationSwitcher } from "./organization-switcher";
@@ -6,10 +7,11 @@ import { UserMenu } from "./user-menu";
 
 /** The signed-in header, shared by the dashboard and the not-found page. */
 export function AppHeader({ member }: { member: MemberContext }) {
+  const home = settingsPath(member.organization.slug);
   return (
     <header className="bg-background border-b">
       <div className="mx-auto flex h-14 max-w-6xl items-center gap-2 px-4 sm:gap-4">
-        <Link href="/settings/api-keys" className="font-semibold tracking-tight">
+        <Link href={home} className="font-semibold tracking-tight">
           Paygentic
         </Link>
         <span className="text-muted-foreground" aria-hidden>
@@ -17,12 +19,12 @@ export function AppHeader({ member }: { member: MemberContext }) {
         </span>
         <div className="min-w-0">
           <OrganizationSwitcher
-            current={{ id: member.organization.id, name: member.organization.name }}
-            organizations={member.organizations.map((o) => ({ id: o.id, name: o.name, role: ROLE_LABELS[o.role] }))}
+            current={{ slug: member.organization.slug, name: member.organization.name }}
+            organizations={member.organizations.map((o) => ({ slug: o.slug, name: o.name, role: ROLE_LABELS[o.role] }))}
           />
         </div>
         <nav aria-label="Main" className="ml-2 hidden items-center gap-4 text-sm sm:flex">
-          <Link href="/settings/api-keys" className="text-muted-foreground hover:text-foreground">
+          <Link href={home} className="text-muted-foreground hover:text-foreground">
             Settings
           </Link>
           <Link href="/docs/api" className="text-muted-foreground hover:text-foreground">

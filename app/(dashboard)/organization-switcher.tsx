@@ -1,9 +1,8 @@
 "use client";
 
 import { Check, ChevronsUpDown } from "lucide-react";
-import { useRouter } from "next/navigation";
-import { useTransition } from "react";
-import { toast } from "sonner";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
 import { Button } from "@/components/ui/button";
 import {
   DropdownMenu,
@@ -13,35 +12,25 @@ import {
   DropdownMenuSeparator,
   DropdownMenuTrigger,
 } from "@/components/ui/dropdown-menu";
-import { switchOrganizationAction } from "./actions";
+import { switchOrganizationPath } from "@/lib/organization-url";
 
-type Organization = { id: string; name: string; role: string };
+type Organization = { slug: string; name: string; role: string };
 
-export function OrganizationSwitcher({ current, organizations }: { current: { id: string; name: string }; organizations: Organization[] }) {
-  const router = useRouter();
-  const [pending, startTransition] = useTransition();
+/**
+ * Switching is navigating: each organization's pages have their own URL, so another tab keeps
+ * showing (and acting on) the organization in its own address bar.
+ */
+export function OrganizationSwitcher({ current, organizations }: { current: { slug: string; name: string }; organizations: Organization[] }) {
+  const pathname = usePathname();
 
   if (organizations.length < 2) {
     return <span className="text-sm font-medium" data-testid="current-organization">{current.name}</span>;
   }
 
-  function choose(id: string) {
-    if (id === current.id) return;
-    startTransition(async () => {
-      const result = await switchOrganizationAction(id);
-      if (!result.ok) {
-        toast.error(result.message);
-        return;
-      }
-      toast.success(`Switched to ${result.data.name}`);
-      router.refresh();
-    });
-  }
-
   return (
     <DropdownMenu>
       <DropdownMenuTrigger asChild>
-        <Button variant="ghost" size="sm" aria-label={`Switch organization (current: ${current.name})`} disabled={pending}>
+        <Button variant="ghost" size="sm" aria-label={`Switch organization (current: ${current.name})`}>
           <span data-testid="current-organization">{current.name}</span>
           <ChevronsUpDown className="size-4 opacity-60" aria-hidden />
         </Button>
@@ -50,10 +39,13 @@ export function OrganizationSwitcher({ current, organizations }: { current: { id
         <DropdownMenuLabel>Organizations</DropdownMenuLabel>
         <DropdownMenuSeparator />
         {organizations.map((o) => (
-          <DropdownMenuItem key={o.id} onSelect={() => choose(o.id)}>
-            <span className="flex-1">{o.name}</span>
-            <span className="text-muted-foreground text-xs">{o.role}</span>
-            {o.id === current.id ? <Check className="size-4" aria-label="Current" /> : null}
+          <DropdownMenuItem key={o.slug} asChild>
+            {/* No prefetch: opening the menu is not a visit (proxy.ts remembers visits). */}
+            <Link href={switchOrganizationPath(pathname, o.slug)} prefetch={false} aria-current={o.slug === current.slug ? "page" : undefined}>
+              <span className="flex-1">{o.name}</span>
+              <span className="text-muted-foreground text-xs">{o.role}</span>
+              {o.slug === current.slug ? <Check className="size-4" aria-label="Current" /> : null}
+            </Link>
           </DropdownMenuItem>
         ))}
       </DropdownMenuContent>

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { getMemberContext } from "@/lib/session";
+import { getUserContext } from "@/lib/session";
 import { safeCallbackPath } from "@/lib/safe-redirect";
 import { LoginForm } from "./login-form";
 
@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: "Sign in" };
 export default async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string | string[] }> }) {
   const { callbackUrl } = await searchParams;
   const next = safeCallbackPath(typeof callbackUrl === "string" ? callbackUrl : undefined);
-  if (await getMemberContext()) redirect(next);
+  if (await getUserContext()) redirect(next);
   return (
     <main className="flex min-h-screen items-center justify-center bg-muted/40 px-4">
       <div className="w-full max-w-sm space-y-6">

@@ -9,12 +9,12 @@ import {
   generateApiKey,
   hashApiKey,
   keyPrefix,
-  maskApiKey,
   modeForEnvironment,
   parseApiKey,
   randomBase62,
   type KeyMode,
 } from "./format";
+import { maskApiKey } from "./key";
 
 const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const modeArb = fc.constantFrom<KeyMode>("live", "test");

@@ -117,9 +117,7 @@ function prefixMode(s: string): KeyMode | null {
   return null;
 }
 
-export function maskApiKey(prefix: string, last4: string): string {
-  return `${prefix}\u2026${last4}`;
-}
+// The dashboard page still imports it from here; toApiKeyRow (./key) is its replacement.
 
 export function hashApiKey(key: string, secret?: string): string {
   // Optional server-side pepper: a leaked hash table can't be checked against candidate keys without the secret.

@@ -1,5 +1,6 @@
 import "server-only";
-import { sql } from "@/lib/db";
+import type { Database } from "@/lib/db";
+import { runtime, type Clock, type Logger } from "@/lib/runtime";
 
 /**
  * lastUsedAt / lastUsedIp / lastUsedUserAgent without a database write per request: uses are
@@ -12,71 +13,88 @@ const FLUSH_EVERY_MS = 5_000;
 
 type Use = { at: number; ip: string | null; userAgent: string | null };
 
-type State = {
-  pending: Map<string, Use>;
-  lastWritten: Map<string, number>;
-  timer: NodeJS.Timeout | null;
-  flushing: Promise<void> | null;
+export type LastUsedBuffer = {
+  record(keyId: string, ip: string | null, userAgent: string | null, at?: number): void;
+  /** Writes the uses that are due (all pending ones with `force`). Returns how many keys were written. */
+  flush(options?: { force?: boolean; now?: number }): Promise<number>;
+  /** Stops the background flush (the runtime flushes with `force` first). */
+  stop(): void;
 };
 
-const store = globalThis as typeof globalThis & { __paygenticLastUsed?: State };
-function state(): State {
-  store.__paygenticLastUsed ??= { pending: new Map(), lastWritten: new Map(), timer: null, flushing: null };
-  return store.__paygenticLastUsed;
-}
+export function createLastUsedBuffer(deps: { database: Database; clock: Clock; logger: Logger }): LastUsedBuffer {
+  const { database, clock, logger } = deps;
+  const pending = new Map<string, Use>();
+  const lastWritten = new Map<string, number>();
+  let timer: NodeJS.Timeout | null = null;
+  let flushing: Promise<void> | null = null;
 
-export function recordKeyUse(keyId: string, ip: string | null, userAgent: string | null, at = Date.now()): void {
-  const s = state();
-  const previous = s.pending.get(keyId);
-  if (!previous || previous.at <= at) s.pending.set(keyId, { at, ip, userAgent });
-  if (!s.timer) {
-    s.timer = setInterval(() => void flushLastUsed(), FLUSH_EVERY_MS);
-    s.timer.unref();
-  }
-}
-
-/** Writes the uses that are due (all pending ones with `force`). Returns how many keys were written. */
-export async function flushLastUsed(options: { force?: boolean; now?: number } = {}): Promise<number> {
-  const s = state();
-  if (s.flushing) await s.flushing;
-  const now = options.now ?? Date.now();
-  const due: [string, Use][] = [];
-  for (const [keyId, use] of s.pending) {
-    const written = s.lastWritten.get(keyId);
-    if (options.force || written === undefined || now - written >= WRITE_INTERVAL_MS) due.push([keyId, use]);
-  }
-  if (due.length === 0) return 0;
-  for (const [keyId] of due) s.pending.delete(keyId);
-  const run = (async () => {
-    const ids = due.map(([id]) => id);
-    const ats = due.map(([, u]) => new Date(u.at).toISOString());
-    const ips = due.map(([, u]) => u.ip);
-    const agents = due.map(([, u]) => u.userAgent);
-    try {
-      await sql().query(
-        `UPDATE "ApiKey" AS k
-            SET "lastUsedAt" = u.at, "lastUsedIp" = u.ip, "lastUsedUserAgent" = u.agent
-           FROM (SELECT id, (at_tz AT TIME ZONE 'UTC')::timestamp(3) AS at, ip, agent
-                   FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[]) AS x(id, at_tz, ip, agent)) AS u
-          WHERE k.id = u.id AND (k."lastUsedAt" IS NULL OR k."lastUsedAt" < u.at)`,
-        [ids, ats, ips, agents],
-      );
-      for (const id of ids) s.lastWritten.set(id, now);
-    } catch (error) {
-      // Put them back (unless newer uses arrived) and retry on the next tick.
-      for (const [keyId, use] of due) {
-        const newer = s.pending.get(keyId);
-        if (!newer || newer.at < use.at) s.pending.set(keyId, use);
-      }
-      console.error(`[api-keys] last-used flush failed: ${error instanceof Error ? error.message : error}`);
+  function record(keyId: string, ip: string | null, userAgent: string | null, at = clock.now()): void {
+    const previous = pending.get(keyId);
+    if (!previous || previous.at <= at) pending.set(keyId, { at, ip, userAgent });
+    if (!timer) {
+      timer = setInterval(() => void flush(), FLUSH_EVERY_MS);
+      timer.unref();
     }
-  })();
-  s.flushing = run;
-  await run;
-  s.flushing = null;
-  // Keep the bookkeeping bounded: forget write times older than the interval.
-  if (s.lastWritten.size > 50_000) {
-    for (const [id, at] of s.lastWritten) if (now - at >= WRITE_INTERVAL_MS) s.lastWritten.delete(id);
   }
-  return due.length;
+
+  async function flush(options: { force?: boolean; now?: number } = {}): Promise<number> {
+    if (flushing) await flushing;
+    const now = options.now ?? clock.now();
+    const due: [string, Use][] = [];
+    for (const [keyId, use] of pending) {
+      const written = lastWritten.get(keyId);
+      if (options.force || written === undefined || now - written >= WRITE_INTERVAL_MS) due.push([keyId, use]);
+    }
+    if (due.length === 0) return 0;
+    for (const [keyId] of due) pending.delete(keyId);
+    const run = (async () => {
+      const ids = due.map(([id]) => id);
+      const ats = due.map(([, u]) => new Date(u.at).toISOString());
+      const ips = due.map(([, u]) => u.ip);
+      const agents = due.map(([, u]) => u.userAgent);
+      try {
+        await database.sql().query(
+          `UPDATE "ApiKey" AS k
+              SET "lastUsedAt" = u.at, "lastUsedIp" = u.ip, "lastUsedUserAgent" = u.agent
+             FROM (SELECT id, (at_tz AT TIME ZONE 'UTC')::timestamp(3) AS at, ip, agent
+                     FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[]) AS x(id, at_tz, ip, agent)) AS u
+            WHERE k.id = u.id AND (k."lastUsedAt" IS NULL OR k."lastUsedAt" < u.at)`,
+          [ids, ats, ips, agents],
+        );
+        for (const id of ids) lastWritten.set(id, now);
+      } catch (error) {
+        // Put them back (unless newer uses arrived) and retry on the next tick.
+        for (const [keyId, use] of due) {
+          const newer = pending.get(keyId);
+          if (!newer || newer.at < use.at) pending.set(keyId, use);
+        }
+        logger.error(`[api-keys] last-used flush failed: ${error instanceof Error ? error.message : error}`);
+      }
+    })();
+    flushing = run;
+    await run;
+    flushing = null;
+    // Keep the bookkeeping bounded: forget write times older than the interval.
+    if (lastWritten.size > 50_000) {
+      for (const [id, at] of lastWritten) if (now - at >= WRITE_INTERVAL_MS) lastWritten.delete(id);
+    }
+    return due.length;
+  }
+
+  function stop(): void {
+    if (timer) clearInterval(timer);
+    timer = null;
+  }
+
+  return { record, flush, stop };
+}
+
+// The process's buffer, for the API wrapper and the tests.
+
+export function recordKeyUse(keyId: string, ip: string | null, userAgent: string | null, at?: number): void {
+  runtime().lastUsed.record(keyId, ip, userAgent, at);
+}
+
+export function flushLastUsed(options: { force?: boolean; now?: number } = {}): Promise<number> {
+  return runtime().lastUsed.flush(options);
 }

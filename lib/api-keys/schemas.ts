@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { invisibleMessage, isVisibleLine, isVisibleText, safeId, safeText } from "@/lib/validation";
+import { hasVisibleCharacter, invisibleMessage, isVisibleLine, isVisibleText, safeId, safeText } from "@/lib/validation";
 
 export const ENVIRONMENTS = ["production", "staging", "development"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
@@ -23,7 +23,8 @@ export const createApiKeySchema = z.object({
     .trim()
     .min(1, "Enter a name, e.g. the application that will use the key.")
     .max(NAME_MAX, `Use at most ${NAME_MAX} characters.`)
-    .refine(isVisibleLine, invisibleMessage("Name")),
+    .refine(isVisibleLine, invisibleMessage("Name"))
+    .refine((name) => !isVisibleLine(name) || hasVisibleCharacter(name), "Use at least one letter or digit: this name would display as blank."),
   environment: z.enum(ENVIRONMENTS, { message: "Choose Production, Staging or Development." }),
   description: z
     .string()
@@ -42,7 +43,7 @@ export const revokeApiKeySchema = z.object({ keyId: keyIdSchema });
 export const KEY_STATUSES = ["active", "revoked"] as const;
 export const KEY_SORTS = ["created", "last_used"] as const;
 
-/** The key list's URL state (/settings/api-keys?status=…&sort=…). Bad values fall back to defaults. */
+/** The key list's URL state (/{slug}/settings/api-keys?status=…&sort=…). Bad values fall back to defaults. */
 export const listApiKeysQuerySchema = z.object({
   scope: z.enum(["mine", "all"]).catch("mine"),
   status: z.enum(KEY_STATUSES).catch("active"),

@@ -1,38 +1,21 @@
 import "server-only";
 import { recordAudit, type AuditActor } from "@/lib/audit";
-import { db } from "@/lib/db";
-import { env } from "@/lib/env";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { can, type Role } from "@/lib/permissions";
+import { runtime, type Runtime } from "@/lib/runtime";
 import { generateApiKey, hashApiKey, modeForEnvironment } from "./format";
-import { publishInvalidation } from "./invalidation";
+import { isLivemode, type ApiKey } from "./key";
 import {
   ENVIRONMENT_LABELS,
   ENVIRONMENTS,
   MAX_ACTIVE_KEYS_PER_MEMBER,
   type CreateApiKeyInput,
-  type Environment,
   type ListApiKeysQuery,
 } from "./schemas";
 
 // Every query here is scoped by organization: a key id from another organization is "not found".
-
-export type ApiKeyView = {
-  id: string;
-  name: string;
-  description: string | null;
-  environment: Environment;
-  livemode: boolean;
-  prefix: string;
-  last4: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  expiresAt: string | null;
-  revokedAt: string | null;
-  revokeReason: string | null;
-  revokedBy: { id: string; name: string; email: string } | null;
-  owner: { id: string; name: string; email: string };
-};
+// Each function works in a runtime (database, invalidations), the process's unless given: a test
+// passes a second runtime to act as another instance of the app.
 
 export type ApiKeyErrorCode = "limit_reached" | "not_found" | "forbidden" | "already_revoked";
 
@@ -69,14 +52,13 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 const UTC_FORMAT = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 const formatUtc = (d: Date) => `${UTC_FORMAT.format(d)} UTC`;
 
-// A plain object for the UI and the API: never the hash, never the key.
-function toView(row: ViewRow): ApiKeyView {
+function toKey(row: ViewRow): ApiKey {
   return {
     id: row.id,
     name: row.name,
     description: row.description,
     environment: row.environment,
-    livemode: row.environment === "production",
+    livemode: isLivemode(row.environment),
     prefix: row.prefix,
     last4: row.last4,
     createdAt: row.createdAt.toISOString(),
@@ -94,21 +76,17 @@ function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, "\\$&");
 }
 
-export function hashKey(key: string): string {
-  return hashApiKey(key, env().apiKeyHashSecret);
-}
-
-export type CreatedApiKey = { key: string; apiKey: ApiKeyView; duplicateName: boolean };
+export type CreatedApiKey = { key: string; apiKey: ApiKey; duplicateName: boolean };
 
 export async function createApiKey(params: {
   organizationId: string;
   userId: string;
   input: CreateApiKeyInput;
   actor: AuditActor;
-}): Promise<CreatedApiKey> {
+}, rt: Runtime = runtime()): Promise<CreatedApiKey> {
   const { organizationId, userId, input, actor } = params;
   const generated = generateApiKey(modeForEnvironment(input.environment));
-  return db().$transaction(async (tx) => {
+  return rt.database.prisma().$transaction(async (tx) => {
     // Serialises creates per member so two concurrent requests can't both take the 100th slot.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`api_key_create:${organizationId}:${userId}`}))`;
     const active = await tx.apiKey.count({ where: { organizationId, userId, revokedAt: null } });
@@ -131,7 +109,7 @@ export async function createApiKey(params: {
         environment: input.environment,
         prefix: generated.prefix,
         last4: generated.last4,
-        hash: hashKey(generated.key),
+        hash: hashApiKey(generated.key, rt.env.apiKeyHashSecret),
       },
       select: VIEW_SELECT,
     });
@@ -142,7 +120,7 @@ export async function createApiKey(params: {
       target: { type: "api_key", id: row.id },
       metadata: { name: row.name, environment: row.environment, owner_id: userId },
     });
-    return { key: generated.key, apiKey: toView(row), duplicateName: duplicate !== null };
+    return { key: generated.key, apiKey: toKey(row), duplicateName: duplicate !== null };
   });
 }
 
@@ -170,8 +148,8 @@ function searchFilter(q: string): Prisma.ApiKeyWhereInput {
 }
 
 /** The names of a member's active keys, so the create form can warn about a duplicate as it is typed. */
-export async function listActiveKeyNames(organizationId: string, userId: string): Promise<string[]> {
-  const rows = await db().apiKey.findMany({
+export async function listActiveKeyNames(organizationId: string, userId: string, rt: Runtime = runtime()): Promise<string[]> {
+  const rows = await rt.database.prisma().apiKey.findMany({
     where: { organizationId, userId, revokedAt: null },
     select: { name: true },
     take: MAX_ACTIVE_KEYS_PER_MEMBER,
@@ -179,14 +157,14 @@ export async function listActiveKeyNames(organizationId: string, userId: string)
   return rows.map((row) => row.name);
 }
 
-export type ApiKeyPage = { rows: ApiKeyView[]; total: number; page: number; pageCount: number; pageSize: number };
+export type ApiKeyPage = { rows: ApiKey[]; total: number; page: number; pageCount: number; pageSize: number };
 
 /** One page of an organization's keys (or one member's), filtered and sorted by the database. */
 export async function listApiKeys(params: {
   organizationId: string;
   ownerId?: string;
   query: Pick<ListApiKeysQuery, "status" | "environment" | "q" | "sort" | "dir" | "page" | "size">;
-}): Promise<ApiKeyPage> {
+}, rt: Runtime = runtime()): Promise<ApiKeyPage> {
   const { organizationId, ownerId, query } = params;
   const where: Prisma.ApiKeyWhereInput = {
     organizationId,
@@ -200,8 +178,8 @@ export async function listApiKeys(params: {
       ? [{ lastUsedAt: { sort: query.dir, nulls: "last" } }, { createdAt: "desc" }, { id: "desc" }]
       : [{ createdAt: query.dir }, { id: query.dir }];
   const [total, rows] = await Promise.all([
-    db().apiKey.count({ where }),
-    db().apiKey.findMany({
+    rt.database.prisma().apiKey.count({ where }),
+    rt.database.prisma().apiKey.findMany({
       where,
       orderBy,
       skip: (query.page - 1) * query.size,
@@ -210,7 +188,7 @@ export async function listApiKeys(params: {
     }),
   ]);
   return {
-    rows: rows.map(toView),
+    rows: rows.map(toKey),
     total,
     page: query.page,
     pageSize: query.size,
@@ -218,9 +196,9 @@ export async function listApiKeys(params: {
   };
 }
 
-export async function getApiKey(organizationId: string, keyId: string): Promise<ApiKeyView | null> {
-  const row = await db().apiKey.findFirst({ where: { id: keyId, organizationId }, select: VIEW_SELECT });
-  return row ? toView(row) : null;
+export async function getApiKey(organizationId: string, keyId: string, rt: Runtime = runtime()): Promise<ApiKey | null> {
+  const row = await rt.database.prisma().apiKey.findFirst({ where: { id: keyId, organizationId }, select: VIEW_SELECT });
+  return row ? toKey(row) : null;
 }
 
 export type RevokeActor = AuditActor & { userId: string; role: Role };
@@ -246,10 +224,10 @@ export async function revokeApiKey(params: {
   keyId: string;
   actor: RevokeActor;
   reason?: string;
-}): Promise<ApiKeyView> {
+}, rt: Runtime = runtime()): Promise<ApiKey> {
   const { organizationId, keyId, actor } = params;
   const reason = params.reason ?? "revoked_by_user";
-  const result = await db().$transaction(async (tx) => {
+  const result = await rt.database.prisma().$transaction(async (tx) => {
     const key = await tx.apiKey.findFirst({
       where: { id: keyId, organizationId },
       select: { id: true, userId: true, hash: true, name: true, revokedAt: true, revokedBy: { select: { name: true } } },
@@ -285,10 +263,10 @@ export async function revokeApiKey(params: {
       metadata: { name: key.name, reason, owner_id: key.userId },
     });
     const row = await tx.apiKey.findUniqueOrThrow({ where: { id: key.id }, select: VIEW_SELECT });
-    return { view: toView(row), hash: key.hash };
+    return { apiKey: toKey(row), hash: key.hash };
   });
-  await publishInvalidation({ keyHashes: [result.hash] });
-  return result.view;
+  await rt.invalidation.publish({ keyHashes: [result.hash] });
+  return result.apiKey;
 }
 
 /** Inside a member-removal transaction: revoke every active key the member has in the organization. */
@@ -323,9 +301,9 @@ export async function listApiKeysAfter(params: {
   ownerId?: string;
   limit: number;
   after?: { at: Date; id: string };
-}): Promise<{ rows: ApiKeyView[]; hasMore: boolean }> {
+}, rt: Runtime = runtime()): Promise<{ rows: ApiKey[]; hasMore: boolean }> {
   const { organizationId, ownerId, limit, after } = params;
-  const rows = await db().apiKey.findMany({
+  const rows = await rt.database.prisma().apiKey.findMany({
     where: {
       organizationId,
       ...(ownerId ? { userId: ownerId } : {}),
@@ -335,16 +313,16 @@ export async function listApiKeysAfter(params: {
     take: limit + 1,
     select: VIEW_SELECT,
   });
-  return { rows: rows.slice(0, limit).map(toView), hasMore: rows.length > limit };
+  return { rows: rows.slice(0, limit).map(toKey), hasMore: rows.length > limit };
 }
 
 /**
  * A key reported as leaked (POST /api/v1/api-keys/exposed): possession is the proof, so it is
  * revoked whoever reports it. Returns nothing the caller may learn from.
  */
-export async function revokeExposedKey(key: string, actor: Omit<AuditActor, "userId">): Promise<void> {
-  const hash = hashKey(key);
-  const revoked = await db().$transaction(async (tx) => {
+export async function revokeExposedKey(key: string, actor: Omit<AuditActor, "userId">, rt: Runtime = runtime()): Promise<void> {
+  const hash = hashApiKey(key, rt.env.apiKeyHashSecret);
+  const revoked = await rt.database.prisma().$transaction(async (tx) => {
     const row = await tx.apiKey.findUnique({ where: { hash }, select: { id: true, organizationId: true, userId: true, name: true, revokedAt: true } });
     if (!row || row.revokedAt) return false;
     const updated = await tx.apiKey.updateMany({
@@ -361,5 +339,5 @@ export async function revokeExposedKey(key: string, actor: Omit<AuditActor, "use
     });
     return true;
   });
-  if (revoked) await publishInvalidation({ keyHashes: [hash] });
+  if (revoked) await rt.invalidation.publish({ keyHashes: [hash] });
 }

@@ -1,42 +1,28 @@
 import "server-only";
-import { ensureDatabase, sql } from "@/lib/db";
-import { isRole, permissionsOf, type Permission, type Role } from "@/lib/permissions";
-import { keyCache, type KeyRecord } from "./cache";
-import { parseApiKey } from "./format";
-import { ensureInvalidationListener } from "./invalidation";
-import { hashKey } from "./store";
+import type { Database } from "@/lib/db";
+import { isRole, permissionsOf } from "@/lib/permissions";
+import { runtime, type Clock } from "@/lib/runtime";
+import type { KeyCache } from "./cache";
+import { hashApiKey, parseApiKey } from "./format";
+import type { InvalidationBus } from "./invalidation";
+import { toVerifiedKey, type KeyRecord, type VerifiedKey } from "./key";
 
 /**
  * How a bearer key is checked, in order: shape and checksum (no I/O) → hash → cache → database →
  * status (revoked, expired, owner still a member) → permissions from the owner's current role.
  */
 
-export type VerifiedKey = {
-  keyId: string;
-  hash: string;
-  name: string;
-  environment: KeyRecord["environment"];
-  livemode: boolean;
-  last4: string;
-  createdAt: Date;
-  organization: KeyRecord["organization"];
-  user: KeyRecord["user"];
-  role: Role;
-  permissions: ReadonlySet<Permission>;
-};
+export type { VerifiedKey };
 
 export type VerificationFailure =
   | { ok: false; code: "malformed_api_key" }
   | { ok: false; code: "invalid_api_key" }
   | { ok: false; code: "revoked_api_key"; revokedAt: Date }
-  | { ok: false; code: "expired_api_key"; expiredAt: Date };
+  | { ok: false; code: "expired_api_key"; expiredAt: Date }
+  // The database could not answer: the caller must refuse (503), never guess.
+  | { ok: false; code: "unavailable"; cause: unknown };
 
 export type Verification = { ok: true; key: VerifiedKey } | VerificationFailure;
-
-/** The database could not answer: the caller must refuse (503), never guess. */
-export class VerificationUnavailableError extends Error {
-  override name = "VerificationUnavailableError";
-}
 
 type Row = {
   id: string;
@@ -75,7 +61,7 @@ const LOOKUP = `
 function toRecord(row: Row): KeyRecord {
   const role = isRole(row.role) ? row.role : null;
   return {
-    keyId: row.id,
+    id: row.id,
     name: row.name,
     environment: row.environment,
     last4: row.last4,
@@ -83,54 +69,63 @@ function toRecord(row: Row): KeyRecord {
     expiresAt: row.expires_at ? new Date(row.expires_at) : null,
     revokedAt: row.revoked_at ? new Date(row.revoked_at) : null,
     organization: { id: row.organization_id, name: row.organization_name, slug: row.organization_slug },
-    user: { id: row.user_id, email: row.user_email, name: row.user_name },
+    owner: { id: row.user_id, email: row.user_email, name: row.user_name },
     role,
     permissions: new Set(role ? permissionsOf(role) : []),
   };
 }
 
-async function lookup(hash: string): Promise<KeyRecord | "unknown"> {
-  const startedAt = keyCache.generation();
-  let rows: Row[];
-  try {
-    // Only a cache miss needs the database (migrated); a cache hit or a typo never waits on it.
-    await ensureDatabase();
-    rows = await sql().query<Row>(LOOKUP, [hash]);
-  } catch (error) {
-    throw new VerificationUnavailableError(error instanceof Error ? error.message : String(error));
-  }
-  const record = rows[0] ? toRecord(rows[0]) : "unknown";
-  keyCache.set(hash, record, startedAt);
-  return record;
-}
+export type Verifier = {
+  /** `now` (milliseconds) defaults to the runtime's clock; expiry is judged against it. */
+  verify(token: string, now?: number): Promise<Verification>;
+};
 
-export async function verifyApiKey(token: string, now = Date.now()): Promise<Verification> {
-  const parsed = parseApiKey(token);
-  if (!parsed.ok) return { ok: false, code: "malformed_api_key" };
-  ensureInvalidationListener();
-  const hash = hashKey(parsed.key);
-  const record = keyCache.get(hash) ?? (await lookup(hash));
-  if (record === "unknown") return { ok: false, code: "invalid_api_key" };
-  if (record.revokedAt) return { ok: false, code: "revoked_api_key", revokedAt: record.revokedAt };
-  if (record.expiresAt && record.expiresAt.getTime() <= now) {
-    return { ok: false, code: "expired_api_key", expiredAt: record.expiresAt };
+/** The key service: it receives its cache, database, invalidation listener and clock from the runtime. */
+export function createVerifier(deps: {
+  database: Database;
+  keyCache: KeyCache;
+  invalidation: Pick<InvalidationBus, "ensureListener">;
+  clock: Clock;
+  hashSecret: string | undefined;
+}): Verifier {
+  const { database, keyCache, invalidation, clock, hashSecret } = deps;
+
+  async function lookup(hash: string): Promise<KeyRecord | "unknown" | { unavailable: unknown }> {
+    const startedAt = keyCache.generation();
+    let rows: Row[];
+    try {
+      // Only a cache miss needs the database (migrated); a cache hit or a typo never waits on it.
+      await database.ensure();
+      rows = await database.sql().query<Row>(LOOKUP, [hash]);
+    } catch (cause) {
+      return { unavailable: cause };
+    }
+    const record = rows[0] ? toRecord(rows[0]) : "unknown";
+    keyCache.set(hash, record, startedAt);
+    return record;
   }
-  // Removing a member revokes their keys; this also covers a membership deleted any other way.
-  if (!record.role) return { ok: false, code: "invalid_api_key" };
+
   return {
-    ok: true,
-    key: {
-      keyId: record.keyId,
-      hash,
-      name: record.name,
-      environment: record.environment,
-      livemode: record.environment === "production",
-      last4: record.last4,
-      createdAt: record.createdAt,
-      organization: record.organization,
-      user: record.user,
-      role: record.role,
-      permissions: record.permissions,
+    async verify(token, now = clock.now()) {
+      const parsed = parseApiKey(token);
+      if (!parsed.ok) return { ok: false, code: "malformed_api_key" };
+      invalidation.ensureListener();
+      const hash = hashApiKey(parsed.key, hashSecret);
+      const record = keyCache.get(hash) ?? (await lookup(hash));
+      if (record === "unknown") return { ok: false, code: "invalid_api_key" };
+      if ("unavailable" in record) return { ok: false, code: "unavailable", cause: record.unavailable };
+      if (record.revokedAt) return { ok: false, code: "revoked_api_key", revokedAt: record.revokedAt };
+      if (record.expiresAt && record.expiresAt.getTime() <= now) {
+        return { ok: false, code: "expired_api_key", expiredAt: record.expiresAt };
+      }
+      // Removing a member revokes their keys; this also covers a membership deleted any other way.
+      if (!record.role) return { ok: false, code: "invalid_api_key" };
+      return { ok: true, key: toVerifiedKey(record, record.role, hash) };
     },
   };
+}
+
+/** Verifies a bearer key with the process's runtime. */
+export function verifyApiKey(token: string, now?: number): Promise<Verification> {
+  return runtime().verifier.verify(token, now);
 }

@@ -1,6 +1,8 @@
 import { RateLimiterMemory, type RateLimiterAbstract } from "rate-limiter-flexible";
-import { postgresPool } from "@/lib/db";
+import type { Database } from "@/lib/db";
 import { createLimiter, isRateLimited } from "@/lib/rate-limit";
+import { runtime, type Clock } from "@/lib/runtime";
+import { addressKey } from "@/lib/request-info";
 
 // Failed authentications per client address. Generous enough for a misconfigured CI job's
 // retries, tight enough that guessing keys (or hammering the database with unknown ones) stops.
@@ -11,90 +13,102 @@ const WINDOW_SECONDS = 60;
 // across instances, at most this much later than on the instance that saw the failures.
 const SHARED_FLUSH_MS = 200;
 
-type State = {
-  local: RateLimiterAbstract;
-  shared: RateLimiterAbstract | null;
-  pending: Map<string, number>;
-  timer: NodeJS.Timeout | null;
+export type AuthFailures = {
+  /**
+   * Counts one failure; returns the milliseconds to wait when this address is now over the limit
+   * (by this instance's count at once, by all instances' within SHARED_FLUSH_MS).
+   */
+  record(ip: string): Promise<number>;
+  /** Synchronous, so that the successful path never waits on the limiter at all. */
+  blockedForMs(ip: string, now?: number): number;
+  /** Pushes the pending shared counts now. */
+  flush(): Promise<void>;
 };
 
-// One per process (on globalThis: Next gives each route bundle its own copy of this module).
-// `blocked` holds addresses known to be over the limit, checked synchronously so that the
-// successful path never waits on the limiter at all.
-const store = globalThis as typeof globalThis & {
-  __paygenticAuthFailures?: { state: State | undefined; blocked: Map<string, number> };
-};
-const shared = (store.__paygenticAuthFailures ??= { state: undefined, blocked: new Map() });
-const blocked = shared.blocked;
-
-function get(): State {
-  shared.state ??= {
-    local: new RateLimiterMemory({ keyPrefix: "api_auth_fail_local", points: FAILURES, duration: WINDOW_SECONDS }),
-    shared: postgresPool() ? createLimiter({ keyPrefix: "api_auth_fail", points: FAILURES, duration: WINDOW_SECONDS }) : null,
-    pending: new Map(),
-    timer: null,
+export function createAuthFailures(deps: { database: Database; clock: Clock }): AuthFailures {
+  const { database, clock } = deps;
+  // Addresses known to be over the limit, and until when.
+  const blocked = new Map<string, number>();
+  const pending = new Map<string, number>();
+  let timer: NodeJS.Timeout | null = null;
+  // Built on first use: the shared limiter needs the database's pool.
+  let limiters: { local: RateLimiterAbstract; shared: RateLimiterAbstract | null } | undefined;
+  const get = () => {
+    if (limiters) return limiters;
+    const pool = database.pool();
+    limiters = {
+      local: new RateLimiterMemory({ keyPrefix: "api_auth_fail_local", points: FAILURES, duration: WINDOW_SECONDS }),
+      shared: pool ? createLimiter({ keyPrefix: "api_auth_fail", points: FAILURES, duration: WINDOW_SECONDS }, pool) : null,
+    };
+    return limiters;
   };
-  return shared.state;
-}
 
-function block(ip: string, ms: number): number {
-  const wait = Math.max(1_000, ms);
-  blocked.set(ip, Date.now() + wait);
-  if (blocked.size > 100_000) blocked.clear();
-  return wait;
-}
-
-export function blockedForMs(ip: string, now = Date.now()): number {
-  const until = blocked.get(ip);
-  if (until === undefined) return 0;
-  if (until <= now) {
-    blocked.delete(ip);
-    return 0;
+  function block(ip: string, ms: number): number {
+    const wait = Math.max(1_000, ms);
+    blocked.set(ip, clock.now() + wait);
+    if (blocked.size > 100_000) blocked.clear();
+    return wait;
   }
-  return until - now;
-}
 
-async function flushShared(): Promise<void> {
-  const s = get();
-  s.timer = null;
-  if (!s.shared || s.pending.size === 0) return;
-  const batch = [...s.pending];
-  s.pending.clear();
-  await Promise.all(
-    batch.map(async ([ip, count]) => {
-      try {
-        await s.shared!.consume(ip, count);
-      } catch (error) {
-        if (isRateLimited(error)) block(ip, error.msBeforeNext);
+  function blockedForMs(ip: string, now = clock.now()): number {
+    const until = blocked.get(ip);
+    if (until === undefined) return 0;
+    if (until <= now) {
+      blocked.delete(ip);
+      return 0;
+    }
+    return until - now;
+  }
+
+  async function flush(): Promise<void> {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    const { shared } = get();
+    if (!shared || pending.size === 0) return;
+    const batch = [...pending];
+    pending.clear();
+    await Promise.all(
+      batch.map(async ([ip, count]) => {
+        try {
+          await shared.consume(ip, count);
+        } catch (error) {
+          if (isRateLimited(error)) block(ip, error.msBeforeNext);
+        }
+      }),
+    );
+  }
+
+  async function record(ip: string): Promise<number> {
+    const { local, shared } = get();
+    if (shared) {
+      pending.set(ip, (pending.get(ip) ?? 0) + 1);
+      if (!timer) {
+        timer = setTimeout(() => void flush(), SHARED_FLUSH_MS);
+        timer.unref();
       }
-    }),
-  );
-}
-
-/**
- * Counts one failure; returns the milliseconds to wait when this address is now over the limit
- * (by this instance's count at once, by all instances' within SHARED_FLUSH_MS).
- */
-export async function recordAuthFailure(ip: string): Promise<number> {
-  const s = get();
-  if (s.shared) {
-    s.pending.set(ip, (s.pending.get(ip) ?? 0) + 1);
-    if (!s.timer) {
-      s.timer = setTimeout(() => void flushShared(), SHARED_FLUSH_MS);
-      s.timer.unref();
+    }
+    try {
+      await local.consume(ip);
+      return 0;
+    } catch (error) {
+      return isRateLimited(error) ? block(ip, error.msBeforeNext) : 0;
     }
   }
-  try {
-    await s.local.consume(ip);
-    return 0;
-  } catch (error) {
-    return isRateLimited(error) ? block(ip, error.msBeforeNext) : 0;
-  }
+
+  return { record, blockedForMs, flush };
+}
+
+// The process's limiter, for the API wrapper. An IPv6 client counts by its /64 (addressKey).
+
+export function recordAuthFailure(ip: string): Promise<number> {
+  return runtime().authFailures.record(addressKey(ip));
+}
+
+export function blockedForMs(ip: string, now?: number): number {
+  return runtime().authFailures.blockedForMs(addressKey(ip), now);
 }
 
 /** For tests: push the pending shared counts now. */
-export async function flushAuthFailures(): Promise<void> {
-  const s = get();
-  if (s.timer) clearTimeout(s.timer);
-  await flushShared();
+export function flushAuthFailures(): Promise<void> {
+  return runtime().authFailures.flush();
 }

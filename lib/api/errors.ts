@@ -32,7 +32,7 @@ export const API_ERROR_HELP: Record<ApiErrorCode, string> = {
   insufficient_permissions:
     "The key's owner lacks the permission this route needs in the organization. Ask an organization admin for a role that has it; the key follows the new role at once.",
   organization_mismatch: "The resource belongs to another organization. A key only reaches its own organization's data.",
-  invalid_request: "The query or body failed validation; `issues` lists each problem and where it is.",
+  invalid_request: "The query, a header or the body failed validation; `issues` lists each problem and where it is.",
   idempotency_error: "This Idempotency-Key was already used with a different request body. Use a new key for a new request.",
   request_too_large: "The request body is larger than 64 KB. Send one object per request, without padding; the API reads no further than the limit.",
   resource_missing: "No such object in your organization. Check the id.",
@@ -68,11 +68,12 @@ export function zodIssues(error: z.ZodError): ApiIssue[] {
   }));
 }
 
-export function invalidRequest(error: z.ZodError, where: "body" | "query"): ApiError {
+export function invalidRequest(error: z.ZodError, where: "body" | "query" | "headers"): ApiError {
   const issues = zodIssues(error);
   const first = issues[0];
   const summary = first ? `${first.path}: ${first.message}` : "invalid input";
-  return new ApiError("invalid_request", `The request ${where} is invalid (${summary}). Fix the listed issues and retry.`, { issues });
+  const subject = where === "headers" ? "request headers are" : `request ${where} is`;
+  return new ApiError("invalid_request", `The ${subject} invalid (${summary}). Fix the listed issues and retry.`, { issues });
 }
 
 export const DOCS_PATH = "/docs/api";

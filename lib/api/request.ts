@@ -15,7 +15,7 @@ function tooLarge(): ApiError {
  * (chunked) can't be refused up front, and `request.text()` would buffer all of it first: four
  * 128 MB bodies once took the server from 1 GB to 1.4 GB, one of 600 MB ended in a 500.
  */
-async function readLimited(request: NextRequest): Promise<Uint8Array> {
+export async function readLimited(request: NextRequest): Promise<Uint8Array> {
   if (Number(request.headers.get("content-length")) > MAX_BODY_BYTES) throw tooLarge();
   if (!request.body) return new Uint8Array();
   const reader = request.body.getReader();

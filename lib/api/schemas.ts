@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PERMISSIONS, ROLES } from "@/lib/permissions";
 import { safeDateTime, safeId, safeText } from "@/lib/validation";
 
 // Input schemas of /api/v1, also the source of the OpenAPI document (lib/api/openapi.ts).
@@ -39,8 +40,44 @@ export const exposedKeySchema = z.object({ key: z.string().max(1024).describe("T
 
 export const idSchema = safeId;
 
-// Output shapes, for the OpenAPI document.
-export const apiKeyObjectSchema = z.object({
+export const apiKeyParamsSchema = z.object({ id: idSchema.describe("API key id.") });
+// Any value: an id or slug that isn't the key's own organization is organization_mismatch, so the
+// answer never says whether another organization exists.
+export const organizationParamsSchema = z.object({ id: z.string().describe("Organization id (or slug).") });
+
+export const idempotencyHeadersSchema = z.object({
+  "Idempotency-Key": z
+    .string()
+    .regex(/^[\x21-\x7e]{1,255}$/, "Use 1–255 visible ASCII characters, e.g. a UUID.")
+    .optional()
+    .describe("Optional, 1–255 visible ASCII characters (e.g. a UUID): a retry with the same key and body returns the first response."),
+});
+
+// Output shapes: the OpenAPI document, and the integration tests parse every success with them.
+// Strict: a field a handler adds without describing it (or a hash it leaks) fails those tests.
+export const healthSchema = z.strictObject({ status: z.literal("ok") });
+export const readinessSchema = z.strictObject({ status: z.literal("ok"), database: z.literal("ok") });
+export const pingSchema = z.strictObject({ ok: z.literal(true) });
+export const exposureReportSchema = z.strictObject({ object: z.literal("exposure_report"), status: z.literal("received") });
+export const openApiSchema = z.looseObject({ openapi: z.literal("3.1.0"), paths: z.record(z.string(), z.unknown()) });
+
+export const meSchema = z.strictObject({
+  api_key: z.strictObject({
+    id: z.string(),
+    object: z.literal("api_key"),
+    name: z.string(),
+    environment: z.enum(["production", "staging", "development"]),
+    livemode: z.boolean(),
+    last4: z.string(),
+    created_at: z.string(),
+  }),
+  user: z.strictObject({ id: z.string(), email: z.string(), name: z.string() }),
+  organization: z.strictObject({ id: z.string(), name: z.string(), slug: z.string() }),
+  role: z.enum(ROLES),
+  permissions: z.array(z.enum(PERMISSIONS)),
+});
+
+export const apiKeyObjectSchema = z.strictObject({
   id: z.string(),
   object: z.literal("api_key"),
   name: z.string(),
@@ -49,7 +86,7 @@ export const apiKeyObjectSchema = z.object({
   livemode: z.boolean(),
   prefix: z.string(),
   last4: z.string(),
-  owner: z.object({ id: z.string(), name: z.string(), email: z.string() }),
+  owner: z.strictObject({ id: z.string(), name: z.string(), email: z.string() }),
   created_at: z.string(),
   last_used_at: z.string().nullable(),
   expires_at: z.string().nullable(),
@@ -57,7 +94,7 @@ export const apiKeyObjectSchema = z.object({
   revoke_reason: z.string().nullable(),
 });
 
-export const usageEventObjectSchema = z.object({
+export const usageEventObjectSchema = z.strictObject({
   id: z.string(),
   object: z.literal("usage_event"),
   livemode: z.boolean(),
@@ -69,7 +106,7 @@ export const usageEventObjectSchema = z.object({
   api_key_id: z.string().nullable(),
 });
 
-export const organizationObjectSchema = z.object({
+export const organizationObjectSchema = z.strictObject({
   id: z.string(),
   object: z.literal("organization"),
   name: z.string(),
@@ -89,5 +126,5 @@ export const errorObjectSchema = z.object({
 });
 
 export function listSchema<T extends z.ZodType>(item: T) {
-  return z.object({ object: z.literal("list"), data: z.array(item), has_more: z.boolean(), next_cursor: z.string().nullable() });
+  return z.strictObject({ object: z.literal("list"), data: z.array(item), has_more: z.boolean(), next_cursor: z.string().nullable() });
 }

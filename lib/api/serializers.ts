@@ -1,8 +1,8 @@
-import type { ApiKeyView } from "@/lib/api-keys/store";
+import type { ApiKey } from "@/lib/api-keys/key";
 import type { UsageEvent } from "@/lib/generated/prisma/client";
 
-/** The API's snake_case objects. An api_key never carries a secret or a hash. */
-export function apiKeyObject(key: ApiKeyView) {
+/** The API's snake_case objects. An api_key (derived from the one ApiKey) never carries a secret or a hash. */
+export function apiKeyObject(key: ApiKey) {
   return {
     id: key.id,
     object: "api_key" as const,

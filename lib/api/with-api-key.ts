@@ -1,22 +1,48 @@
 import type { NextRequest } from "next/server";
+import type { RateLimiterAbstract } from "rate-limiter-flexible";
+import type { z } from "zod";
 import { recordKeyUse } from "@/lib/api-keys/last-used";
-import { verifyApiKey, VerificationUnavailableError, type VerifiedKey } from "@/lib/api-keys/verify";
+import { ApiKeyError, type ApiKeyErrorCode } from "@/lib/api-keys/store";
+import { verifyApiKey, type VerifiedKey } from "@/lib/api-keys/verify";
 import { ensureDatabase } from "@/lib/db";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { ROLE_LABELS, type Permission } from "@/lib/permissions";
+import { createLimiter, isRateLimited } from "@/lib/rate-limit";
 import { clientIp, userAgent } from "@/lib/request-info";
 import { requestId as makeRequestId } from "@/lib/request-id";
+import { IdempotencyConflictError } from "@/lib/usage";
 import { blockedForMs, recordAuthFailure } from "./auth-failures";
-import { ApiError, errorResponse } from "./errors";
+import { HTTP_METHODS, type DescribedEndpoint, type Endpoint, type HttpMethod, type RouteDescription } from "./endpoint";
+import { ApiError, errorResponse, invalidRequest } from "./errors";
+import { readJson, searchParamsObject } from "./request";
 
-export type ApiContext<P> = {
-  key: VerifiedKey;
-  params: P;
+// The one wrapper for route handlers: `export const { GET, POST, PUT, PATCH, DELETE } =
+// route(API.x, { GET: (ctx) => … })`. From the endpoint's description it answers 405 for the
+// methods not described, verifies the key and the permission, parses params, query, headers and
+// body, and maps every thrown error to the error model; handlers return the success body.
+
+type Parsed<E, K extends string, Fallback> = E extends { [P in K]: infer S extends z.ZodType } ? z.output<S> : Fallback;
+
+export type ApiContext<E extends Endpoint> = {
+  request: NextRequest;
   requestId: string;
   ip: string;
+  key: E extends { auth: true } ? VerifiedKey : undefined;
+  params: Parsed<E, "params", Record<string, never>>;
+  query: Parsed<E, "query", Record<string, never>>;
+  headers: Parsed<E, "headers", Record<string, never>>;
+  body: Parsed<E, "body", undefined>;
+  /** Added to the success response, e.g. Idempotent-Replayed. */
+  responseHeaders: Headers;
 };
 
-type RouteContext<P> = { params: Promise<P> };
+/** The success body, which the description's response schema types; a Response only where the answer isn't JSON of that schema (readiness' 503). */
+export type Reply<E extends Endpoint> = z.input<E["response"]["schema"]> | Response;
+
+export type Handler<E extends Endpoint> = (context: ApiContext<E>) => Reply<E> | Promise<Reply<E>>;
+
+/** What Next calls: `context` is absent for routes without dynamic segments in some callers. */
+export type RouteHandler = (request: NextRequest, context?: { params: Promise<unknown> }) => Promise<Response>;
 
 // RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token, the scheme case-insensitive (RFC 7235).
 // Exactly one token: anything after it (another token, a comma-separated parameter) is refused.
@@ -34,16 +60,34 @@ const AUTH_MESSAGES = {
   invalid_api_key: "This API key is not recognised. Check that you copied the whole key and that it belongs to this environment.",
 } as const;
 
+function serviceUnavailable(): ApiError {
+  return new ApiError("service_unavailable", "The service can't reach its database right now, so nothing was done. Retry in a few seconds.", {
+    headers: { "Retry-After": "5" },
+  });
+}
+
+/** For unauthenticated handlers that need the database: an unreachable one is a 503, never a 202. */
 export async function withDatabase<T>(fn: () => Promise<T>): Promise<T> {
   try {
     await ensureDatabase();
-  } catch (error) {
-    throw new VerificationUnavailableError(error instanceof Error ? error.message : String(error));
+  } catch {
+    throw serviceUnavailable();
   }
   return fn();
 }
 
+function rateLimited(ms: number, what: string): ApiError {
+  const seconds = Math.ceil(ms / 1000);
+  return new ApiError("rate_limited", `Too many ${what} from your address. Retry in ${seconds} seconds${what === "failed authentications" ? " with a valid key" : ""}.`, {
+    headers: { "Retry-After": String(seconds) },
+  });
+}
+
 async function authenticate(request: NextRequest, ip: string): Promise<VerifiedKey> {
+  const wait = blockedForMs(ip);
+  // A blocked address is refused before any look-up, valid key or not: it is the guessing that is
+  // limited, and answering 200 for a lucky guess would defeat the limit.
+  if (wait > 0) throw rateLimited(wait, "failed authentications");
   const parsed = parseAuthorization(request.headers.get("authorization"));
   if (parsed === "missing") {
     throw new ApiError("missing_api_key", "No API key. Send it as `Authorization: Bearer sk_live_…`; create one in Settings → API Keys.");
@@ -51,8 +95,9 @@ async function authenticate(request: NextRequest, ip: string): Promise<VerifiedK
   // verifyApiKey checks shape and checksum before any I/O: a typo is a 401 even during an outage.
   const result = parsed === "malformed" ? ({ ok: false, code: "malformed_api_key" } as const) : await verifyApiKey(parsed.token);
   if (result.ok) return result.key;
-  const wait = await recordAuthFailure(ip);
-  if (wait > 0) throw rateLimited(wait);
+  if (result.code === "unavailable") throw serviceUnavailable();
+  const blocked = await recordAuthFailure(ip);
+  if (blocked > 0) throw rateLimited(blocked, "failed authentications");
   switch (result.code) {
     case "revoked_api_key":
       throw new ApiError(
@@ -66,69 +111,160 @@ async function authenticate(request: NextRequest, ip: string): Promise<VerifiedK
   }
 }
 
-function rateLimited(ms: number): ApiError {
-  const seconds = Math.ceil(ms / 1000);
-  return new ApiError("rate_limited", `Too many failed authentications from your address. Retry in ${seconds} seconds with a valid key.`, {
-    headers: { "Retry-After": String(seconds) },
-  });
+function checkPermission(key: VerifiedKey, permission: Permission | undefined): void {
+  if (!permission || key.permissions.has(permission)) return;
+  throw new ApiError(
+    "insufficient_permissions",
+    `This route needs the ${permission} permission. The key belongs to ${key.user.email}, whose role in ${key.organization.name} is ${ROLE_LABELS[key.role]}, which doesn't include it. Ask an organization admin for a role that does; the key follows the new role at once.`,
+  );
+}
+
+// The domain's errors, mapped in one table: handlers throw them (or let lib throw them) and
+// contain no try/catch of their own. Record<ApiKeyErrorCode, …> makes a new domain code a type
+// error here until it has an answer.
+const API_KEY_ERRORS: Record<ApiKeyErrorCode, (error: ApiKeyError, key: VerifiedKey | undefined) => ApiError> = {
+  not_found: () => new ApiError("resource_missing", "No such API key in your organization. Check the id: GET /api/v1/api-keys lists your keys."),
+  forbidden: (_error, key) =>
+    new ApiError(
+      "insufficient_permissions",
+      `Revoking another member's key needs the api_keys:manage permission${key ? `; the key's owner is ${key.role} in ${key.organization.name}` : ""}. Ask an admin.`,
+    ),
+  already_revoked: (error) => new ApiError("invalid_request", error.message.replace("Refresh the list.", "Nothing to do.")),
+  limit_reached: (error) => new ApiError("invalid_request", error.message),
+};
+
+function fromDomainError(error: unknown, key: VerifiedKey | undefined): unknown {
+  if (error instanceof ApiKeyError) return API_KEY_ERRORS[error.code](error, key);
+  if (error instanceof IdempotencyConflictError) {
+    return new ApiError(
+      "idempotency_error",
+      "This Idempotency-Key was already used with a different request body. Send a new Idempotency-Key for a new event.",
+    );
+  }
+  return error;
 }
 
 /** Maps anything a handler throws to the error model; never a stack trace, never a 200 by accident. */
 export function toErrorResponse(error: unknown, id: string, origin: string): Response {
   if (error instanceof ApiError) return errorResponse(error, id, origin);
-  if (isDatabaseUnavailable(error)) {
-    return errorResponse(
-      new ApiError("service_unavailable", "The service can't reach its database right now, so nothing was done. Retry in a few seconds.", {
-        headers: { "Retry-After": "5" },
-      }),
-      id,
-      origin,
-    );
-  }
+  if (isDatabaseUnavailable(error)) return errorResponse(serviceUnavailable(), id, origin);
   console.error(`[api] ${id} unhandled error: ${error instanceof Error ? error.message : String(error)}`);
   return errorResponse(new ApiError("internal_error", `Something went wrong on our side. Retry; if it persists, contact support with request id ${id}.`), id, origin);
 }
 
-/**
- * The one bearer-key check for /api/v1: every route is `withApiKey({ permission }, handler)`.
- * Handlers receive the verified key (organization, user, current role, permissions, livemode).
- */
-export function withApiKey<P = Record<string, never>>(
-  options: { permission?: Permission },
-  handler: (request: NextRequest, context: ApiContext<P>) => Promise<Response> | Response,
-) {
-  return async function route(request: NextRequest, routeContext: RouteContext<P>): Promise<Response> {
+// Per endpoint, created on first use: a limiter on PostgreSQL needs the pool, which needs the
+// configuration, which `next build` doesn't have.
+const limiters = new WeakMap<Endpoint, RateLimiterAbstract>();
+
+async function consumeRateLimit(endpoint: DescribedEndpoint, ip: string): Promise<void> {
+  if (!endpoint.rateLimit) return;
+  let limiter = limiters.get(endpoint);
+  if (!limiter) {
+    limiter = createLimiter({ keyPrefix: `${endpoint.method} ${endpoint.path}`, ...endpoint.rateLimit });
+    limiters.set(endpoint, limiter);
+  }
+  try {
+    await limiter.consume(ip);
+  } catch (error) {
+    if (!isRateLimited(error)) throw error;
+    throw rateLimited(error.msBeforeNext, "requests");
+  }
+}
+
+function parse<S extends z.ZodType>(schema: S, value: unknown, where: "query" | "headers" | "body"): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw invalidRequest(result.error, where);
+  return result.data;
+}
+
+function headerValues(request: NextRequest, schema: z.ZodObject): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const name of Object.keys(schema.shape)) {
+    const value = request.headers.get(name);
+    if (value !== null) values[name] = value;
+  }
+  return values;
+}
+
+function json(body: unknown, status: number, cacheControl: string, extra: Headers): Response {
+  const headers = new Headers(extra);
+  headers.set("Content-Type", "application/json");
+  headers.set("Cache-Control", cacheControl);
+  return new Response(JSON.stringify(body), { status, headers });
+}
+
+function serve(endpoint: DescribedEndpoint, handler: Handler<Endpoint>): RouteHandler {
+  return async function handle(request, context) {
     const id = makeRequestId(request);
-    const origin = request.nextUrl.origin;
     const ip = clientIp(request.headers);
+    let key: VerifiedKey | undefined;
     try {
-      const wait = blockedForMs(ip);
-      if (wait > 0) {
-        // A blocked address is refused before any look-up, valid key or not: it is the guessing
-        // that is limited, and answering 200 for a lucky guess would defeat the limit.
-        throw rateLimited(wait);
+      if (endpoint.auth) {
+        key = await authenticate(request, ip);
+        checkPermission(key, endpoint.permission);
+        recordKeyUse(key.keyId, ip, userAgent(request.headers));
       }
-      const key = await authenticate(request, ip);
-      if (options.permission && !key.permissions.has(options.permission)) {
-        throw new ApiError(
-          "insufficient_permissions",
-          `This route needs the ${options.permission} permission. The key belongs to ${key.user.email}, whose role in ${key.organization.name} is ${ROLE_LABELS[key.role]}, which doesn't include it. Ask an organization admin for a role that does; the key follows the new role at once.`,
-        );
+      await consumeRateLimit(endpoint, ip);
+      let params: unknown = (await context?.params) ?? {};
+      if (endpoint.params) {
+        const result = endpoint.params.safeParse(params);
+        if (!result.success) throw new ApiError("resource_missing", endpoint.notFound ?? "No such object in your organization. Check the path.");
+        params = result.data;
       }
-      recordKeyUse(key.keyId, ip, userAgent(request.headers));
-      const response = await handler(request, { key, params: await routeContext.params, requestId: id, ip });
+      const query = endpoint.query ? parse(endpoint.query, searchParamsObject(request), "query") : {};
+      const headers = endpoint.headers ? parse(endpoint.headers, headerValues(request, endpoint.headers), "headers") : {};
+      const body = endpoint.body ? parse(endpoint.body, await readJson(request), "body") : undefined;
+      const responseHeaders = new Headers();
+      const reply = await handler({ request, requestId: id, ip, key, params, query, headers, body, responseHeaders } as ApiContext<Endpoint>);
+      const response = reply instanceof Response ? reply : json(reply, endpoint.response.status, endpoint.response.cacheControl ?? "no-store", responseHeaders);
       response.headers.set("X-Request-Id", id);
       return response;
     } catch (error) {
-      return toErrorResponse(error, id, origin);
+      return toErrorResponse(fromDomainError(error, key), id, request.nextUrl.origin);
     }
   };
 }
 
-/** JSON response helper for handlers. */
-export function json(body: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {
-  return new Response(JSON.stringify(body), {
-    status: init.status ?? 200,
-    headers: { "Content-Type": "application/json", "Cache-Control": "no-store", ...init.headers },
-  });
+function methodNotAllowed(allow: string): RouteHandler {
+  return async function notAllowed(request) {
+    return errorResponse(
+      new ApiError("method_not_allowed", `${request.method} is not supported on ${request.nextUrl.pathname}. Use ${allow}.`, {
+        headers: { Allow: allow },
+      }),
+      makeRequestId(request),
+      request.nextUrl.origin,
+    );
+  };
+}
+
+const DESCRIPTIONS = new WeakMap<RouteHandler, DescribedEndpoint>();
+
+/** The description a route handler was made from (tests parse its successes with the response schema). */
+export function descriptionOf(handler: unknown): DescribedEndpoint | undefined {
+  return typeof handler === "function" ? DESCRIPTIONS.get(handler as RouteHandler) : undefined;
+}
+
+/**
+ * Binds handlers to a route's description: one handler per described method (the type requires
+ * each, and no other), a JSON 405 with Allow for the rest. Export all five from the route file.
+ */
+export function route<R extends RouteDescription>(
+  description: R,
+  handlers: NoInfer<{ [M in keyof R["methods"]]-?: Handler<Extract<R["methods"][M], Endpoint>> }>,
+): Record<HttpMethod, RouteHandler> {
+  const allow = HTTP_METHODS.filter((method) => description.methods[method]).join(", ");
+  const bound = handlers as Partial<Record<HttpMethod, Handler<Endpoint>>>;
+  const exported = {} as Record<HttpMethod, RouteHandler>;
+  for (const method of HTTP_METHODS) {
+    const endpoint = description.methods[method];
+    const handler = bound[method];
+    if (!endpoint || !handler) {
+      exported[method] = methodNotAllowed(allow);
+      continue;
+    }
+    const described = { ...endpoint, method, path: description.path };
+    exported[method] = serve(described, handler);
+    DESCRIPTIONS.set(exported[method], described);
+  }
+  return exported;
 }

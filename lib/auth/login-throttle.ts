@@ -1,5 +1,8 @@
+import type pg from "pg";
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import { createLimiter } from "@/lib/rate-limit";
+import { addressKey } from "@/lib/request-info";
+import { runtime } from "@/lib/runtime";
 
 // Failed sign-ins slow guessing down without ever locking the real user out (OWASP: back-off per
 // account, not a hard lock). Failures are counted per account, per account and address, and per
@@ -17,31 +20,66 @@ const MAX_WAIT_SECONDS = WINDOW_SECONDS;
 /** Credential stuffing: failures from one address across all accounts, then that address is refused. */
 const MAX_FAILURES_PER_ADDRESS = 100;
 
-type Limiters = { account: RateLimiterAbstract; pair: RateLimiterAbstract; address: RateLimiterAbstract; wait: RateLimiterAbstract };
+export type LoginLimiters = {
+  account: RateLimiterAbstract;
+  pair: RateLimiterAbstract;
+  address: RateLimiterAbstract;
+  wait: RateLimiterAbstract;
+  /** email|address pairs with a password check under way on this instance. */
+  inFlight: Set<string>;
+};
 
-let limiters: Limiters | undefined;
-
-function get(): Limiters {
+/** One set per runtime (lib/runtime.ts), on its database's pool when it has one. */
+export function createLoginLimiters(pool: pg.Pool | undefined): LoginLimiters {
   // The counters only count (penalty() never refuses); the waits are block()s on `wait`.
-  const counter = (keyPrefix: string) => createLimiter({ keyPrefix, points: Number.MAX_SAFE_INTEGER, duration: WINDOW_SECONDS });
-  limiters ??= {
+  const counter = (keyPrefix: string) => createLimiter({ keyPrefix, points: Number.MAX_SAFE_INTEGER, duration: WINDOW_SECONDS }, pool);
+  return {
     account: counter("login_account"),
     pair: counter("login_pair"),
     address: counter("login_address"),
-    wait: createLimiter({ keyPrefix: "login_wait", points: 1, duration: 1 }),
+    wait: createLimiter({ keyPrefix: "login_wait", points: 1, duration: 1 }, pool),
+    inFlight: new Set(),
   };
-  return limiters;
 }
+
+const get = () => runtime().loginLimiters;
 
 function keys(email: string, ip: string) {
   const e = email.slice(0, 320);
-  return { account: e, pair: `${e}|${ip}`, address: ip };
+  const address = addressKey(ip);
+  return { account: e, pair: `${e}|${address}`, address };
 }
 
-/** Seconds this address waits after a failure: 1, 2, 4… beyond the free failures, at most MAX_WAIT_SECONDS. */
+/**
+ * Seconds this address waits after a failure: 1, 2, 4… beyond its own free failures. The account's
+ * failures from everywhere count too, but for an address that has itself failed only a few times
+ * they add at most 2^n seconds (n = its own failures): with an account under attack, a real user's
+ * typo costs 2 s, not the 15 minutes an attacker could otherwise renew at will.
+ */
 export function backOffSeconds(pairFailures: number, accountFailures: number): number {
-  const excess = Math.max(pairFailures - FREE_FAILURES_PER_ADDRESS, accountFailures - FREE_FAILURES_PER_ACCOUNT);
-  return excess <= 0 ? 0 : Math.min(MAX_WAIT_SECONDS, 2 ** (excess - 1));
+  const own = pairFailures - FREE_FAILURES_PER_ADDRESS;
+  const shared = accountFailures - FREE_FAILURES_PER_ACCOUNT;
+  const ownWait = own > 0 ? 2 ** (own - 1) : 0;
+  let sharedWait = shared > 0 ? 2 ** (shared - 1) : 0;
+  if (pairFailures < FREE_FAILURES_PER_ADDRESS) sharedWait = Math.min(sharedWait, 2 ** pairFailures);
+  return Math.min(MAX_WAIT_SECONDS, Math.max(ownWait, sharedWait));
+}
+
+/**
+ * Runs one password check for this email and address, or refuses at once while another is in
+ * flight on this instance: checks sent in parallel would all pass the back-off check before any of
+ * them had counted its failure.
+ */
+export async function oneAttemptAtATime<T>(email: string, ip: string, check: () => Promise<T>): Promise<T> {
+  const { inFlight } = get();
+  const { pair } = keys(email, ip);
+  if (inFlight.has(pair)) throw new Error(tooManyAttemptsMessage(1_000));
+  inFlight.add(pair);
+  try {
+    return await check();
+  } finally {
+    inFlight.delete(pair);
+  }
 }
 
 /** Milliseconds until this email may try again from this address, or 0. */

@@ -8,7 +8,7 @@ import { env } from "@/lib/env";
 import { clientIp } from "@/lib/request-info";
 import { safeText } from "@/lib/validation";
 import { createSession, isSessionActive, revokeSession, SESSION_MAX_AGE_SECONDS, SessionEndedError } from "@/lib/auth/sessions";
-import { clearLoginFailures, loginBlockedFor, recordLoginFailure, tooManyAttemptsMessage } from "@/lib/auth/login-throttle";
+import { clearLoginFailures, loginBlockedFor, oneAttemptAtATime, recordLoginFailure, tooManyAttemptsMessage } from "@/lib/auth/login-throttle";
 
 export const INVALID_CREDENTIALS = "Invalid email or password";
 
@@ -27,6 +27,10 @@ export async function authorizeCredentials(
   const parsed = credentialsSchema.safeParse(raw ?? {});
   if (!parsed.success) return null;
   const { email, password } = parsed.data;
+  return oneAttemptAtATime(email, ip, () => checkPassword(email, password, ip));
+}
+
+async function checkPassword(email: string, password: string, ip: string): Promise<{ id: string; email: string; name: string } | null> {
   const blocked = await loginBlockedFor(email, ip);
   if (blocked > 0) throw new Error(tooManyAttemptsMessage(blocked));
   await ensureDatabase();

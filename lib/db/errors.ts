@@ -50,7 +50,6 @@ type Inspectable = {
 
 function matches(error: Inspectable): boolean {
   const { name, message, code } = error;
-  if (name === "VerificationUnavailableError") return true;
   // Prisma's error classes carry `clientVersion`; an initialization error means no connection.
   if (typeof error.clientVersion === "string") {
     if (name === "PrismaClientInitializationError") return true;

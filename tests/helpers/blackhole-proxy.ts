@@ -1,6 +1,17 @@
 import net from "node:net";
 
-type Flow = { client: net.Socket; upstream: net.Socket | null; blackholed: boolean };
+type Flow = { client: net.Socket; upstream: net.Socket | null; blackholed: boolean; killAfterReply?: boolean };
+
+/** A FATAL ErrorResponse (57P01, as pg_terminate_backend or a failover sends) in the wire protocol. */
+function fatalError(): Buffer {
+  const field = (type: string, value: string) => Buffer.from(`${type}${value}\0`);
+  const body = Buffer.concat([field("S", "FATAL"), field("V", "FATAL"), field("C", "57P01"), field("M", "terminating connection due to administrator command"), Buffer.from("\0")]);
+  const length = Buffer.alloc(4);
+  length.writeInt32BE(body.length + 4);
+  return Buffer.concat([Buffer.from("E"), length, body]);
+}
+// ReadyForQuery, idle: the end of a reply.
+const READY = Buffer.from("Z\0\0\0\x05I", "latin1");
 
 /**
  * A TCP relay to PostgreSQL that can fail the way networks really do: silently. `blackhole()`
@@ -47,6 +58,16 @@ export class BlackholeProxy {
     this.blackholeNew = options.newConnections === "blackhole";
   }
 
+  /**
+   * The next connection that sends `statement` gets its reply and, in the same packet, a FATAL
+   * error, then silence: the client library sees the reply and the error in one read.
+   */
+  failAfterReplyTo(statement: string): void {
+    this.fatalAfter = statement;
+  }
+
+  private fatalAfter: string | null = null;
+
   restore(): void {
     this.blackholeNew = false;
     for (const flow of this.flows) if (flow.blackholed) this.drop(flow, true);
@@ -69,10 +90,20 @@ export class BlackholeProxy {
     upstream.on("error", () => this.drop(flow));
     upstream.on("close", () => this.drop(flow));
     client.on("data", (chunk) => {
+      if (this.fatalAfter && chunk.includes(this.fatalAfter)) {
+        this.fatalAfter = null;
+        flow.killAfterReply = true;
+      }
       if (!flow.blackholed) upstream.write(chunk);
     });
     upstream.on("data", (chunk) => {
-      if (!flow.blackholed) client.write(chunk);
+      if (flow.blackholed) return;
+      if (flow.killAfterReply && chunk.includes(READY)) {
+        client.write(Buffer.concat([chunk, fatalError()]));
+        flow.blackholed = true;
+        return;
+      }
+      client.write(chunk);
     });
   }
 

@@ -1,14 +1,15 @@
 import { randomBytes, randomInt } from "node:crypto";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, expect } from "vitest";
+import { descriptionOf } from "@/lib/api/with-api-key";
 import type { AuditActor } from "@/lib/audit";
-import { keyCache } from "@/lib/api-keys/cache";
-import { ensureInvalidationListener, stopInvalidationListener } from "@/lib/api-keys/invalidation";
-import { flushLastUsed } from "@/lib/api-keys/last-used";
+import { hashApiKey } from "@/lib/api-keys/format";
+import { ensureInvalidationListener } from "@/lib/api-keys/invalidation";
 import { createApiKey } from "@/lib/api-keys/store";
 import type { Environment } from "@/lib/api-keys/schemas";
-import { closeDatabase, db, ensureDatabase } from "@/lib/db";
+import { db, ensureDatabase } from "@/lib/db";
 import type { Role } from "@/lib/permissions";
+import { runtime } from "@/lib/runtime";
 
 // Test data through the real lib. Every name, slug and email carries a random suffix: on
 // PostgreSQL every test file shares one database, concurrently.
@@ -20,6 +21,11 @@ export function suffix(): string {
 /** A random private address, so that each request's auth failures count against their own client. */
 export function randomIp(): string {
   return `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
+}
+
+/** The hash the process's runtime stores for (and looks up by) a key. */
+export function hashKey(key: string): string {
+  return hashApiKey(key, runtime().env.apiKeyHashSecret);
 }
 
 export const TEST_USER_AGENT = "paygentic-tests/1.0";
@@ -149,6 +155,15 @@ export async function call<T = any, P = Record<string, never>>(handler: Handler<
   } catch {
     throw new Error(`${options.method ?? "GET"} ${options.path}: ${response.status} with a body that is not JSON: ${text.slice(0, 200)}`);
   }
+  // Every success any test sees must be what the endpoint's description promises (and the
+  // OpenAPI document publishes).
+  const endpoint = descriptionOf(handler);
+  if (endpoint && response.status >= 200 && response.status < 300) {
+    const parsed = endpoint.response.schema.safeParse(json);
+    if (!parsed.success) {
+      throw new Error(`${endpoint.method} ${endpoint.path}: a ${response.status} that doesn't match its response schema: ${parsed.error.message}\n${text.slice(0, 500)}`);
+    }
+  }
   return { status: response.status, headers: response.headers, text, json };
 }
 
@@ -185,10 +200,9 @@ export function setupTestDatabase(): void {
     await ensureDatabase();
   });
   afterAll(async () => {
-    // Written now rather than by the background timer after the database is gone.
-    await flushLastUsed({ force: true });
-    await stopInvalidationListener();
-    await closeDatabase();
+    // Pending last-used writes now (not by the background timer after the database is gone), then
+    // the listener and the database.
+    await runtime().close();
   });
 }
 
@@ -198,5 +212,5 @@ export function setupTestDatabase(): void {
  */
 export async function waitForCacheEnabled(): Promise<void> {
   ensureInvalidationListener();
-  await waitFor(() => keyCache.isEnabled(), 10_000, "the verification cache to be enabled");
+  await waitFor(() => runtime().keyCache.isEnabled(), 10_000, "the verification cache to be enabled");
 }

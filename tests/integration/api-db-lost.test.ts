@@ -3,11 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as ready } from "@/app/api/health/ready/route";
 import { GET as me } from "@/app/api/v1/me/route";
 import { GET as ping } from "@/app/api/v1/ping/route";
-import { keyCache } from "@/lib/api-keys/cache";
-import { invalidationListenerClient, stopInvalidationListener } from "@/lib/api-keys/invalidation";
-import { flushLastUsed } from "@/lib/api-keys/last-used";
+import { invalidationListenerClient } from "@/lib/api-keys/invalidation";
 import { verifyApiKey } from "@/lib/api-keys/verify";
-import { closeDatabase, ensureDatabase } from "@/lib/db";
+import { ensureDatabase } from "@/lib/db";
+import { runtime } from "@/lib/runtime";
 import { call, createKey, createMember, createOrganization, expectApiError, waitFor, waitForCacheEnabled, type TestKey } from "@/tests/helpers/fixtures";
 
 // The database going away under a running instance: the app talks to PostgreSQL through a TCP
@@ -69,9 +68,7 @@ describe.runIf(target)("the database lost while running (PostgreSQL)", () => {
   });
 
   afterAll(async () => {
-    await flushLastUsed({ force: true });
-    await stopInvalidationListener();
-    await closeDatabase();
+    await runtime().close();
     await proxy.cut();
   });
 
@@ -84,7 +81,7 @@ describe.runIf(target)("the database lost while running (PostgreSQL)", () => {
 
     await proxy.cut();
     // Losing the notification channel drops the cache: a revocation could now go unheard.
-    await waitFor(() => !keyCache.isEnabled(), 5_000, "the cache to be disabled");
+    await waitFor(() => !runtime().keyCache.isEnabled(), 5_000, "the cache to be disabled");
 
     for (const handler of [ping, me]) {
       const result = await call(handler, { path: "/api/v1/ping", key: key.key });

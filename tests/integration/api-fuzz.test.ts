@@ -1,4 +1,3 @@
-import { readdirSync } from "node:fs";
 import path from "node:path";
 import fc from "fast-check";
 import { NextRequest } from "next/server";
@@ -8,7 +7,9 @@ import { DELETE as deleteApiKey } from "@/app/api/v1/api-keys/[id]/route";
 import { GET as listApiKeys } from "@/app/api/v1/api-keys/route";
 import { GET as listUsage, POST as createUsage } from "@/app/api/v1/usage-events/route";
 import { API_ERRORS } from "@/lib/api/errors";
-import { API_ROUTES } from "@/lib/api/routes";
+import { descriptionOf } from "@/lib/api/with-api-key";
+import { HTTP_METHODS, type HttpMethod } from "@/lib/api/endpoint";
+import { ENDPOINTS } from "@/lib/api/endpoints";
 import { authorizeCredentials } from "@/lib/auth/options";
 import {
   buildRequest,
@@ -23,6 +24,7 @@ import {
   TEST_USER_AGENT,
   type TestKey,
 } from "@/tests/helpers/fixtures";
+import { NEXT_AUTH_ROUTE, ROOT, routeFiles, type Segment } from "@/tests/helpers/route-files";
 
 // Hostile input at every route: whatever a client sends, the answer is a 2xx–4xx with the error
 // model, never a 500 (a query PostgreSQL refused, a Date it can't hold, a body read whole).
@@ -134,33 +136,7 @@ describe("request bodies over 64 KB", () => {
 // ---------------------------------------------------------------------------------------------
 // Every route file under app/api, found on disk: a new route is fuzzed without editing this file.
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
-
-type Segment = { kind: "static"; value: string } | { kind: "param" | "catchAll"; name: string };
-type RouteFile = { file: string; template: string; segments: Segment[] };
-
-function routeFiles(dir = path.join(ROOT, "app/api")): RouteFile[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return routeFiles(full);
-    if (!/^route\.(ts|tsx|js)$/.test(entry.name)) return [];
-    const parts = path.relative(path.join(ROOT, "app"), dir).split(path.sep);
-    const segments: Segment[] = parts.map((part) => {
-      const match = /^\[(\.\.\.)?(.+)\]$/.exec(part);
-      if (!match) return { kind: "static", value: part };
-      return { kind: match[1] ? "catchAll" : "param", name: match[2]! };
-    });
-    const template = `/${segments.map((s) => (s.kind === "static" ? s.value : `{${s.name}}`)).join("/")}`;
-    return [{ file: path.relative(ROOT, full), template, segments }];
-  });
-}
-
-// next-auth's handler reads cookies() through Next's request scope, which only a running server
-// provides; the sign-in flow is exercised over HTTP by e2e/auth.spec.ts.
-const NEEDS_NEXT_SERVER = new Set(["app/api/auth/[...nextauth]/route.ts"]);
-
-const ROUTES = routeFiles().filter((route) => !NEEDS_NEXT_SERVER.has(route.file));
+const ROUTES = routeFiles().filter((route) => route.file !== NEXT_AUTH_ROUTE);
 
 const HOSTILE_STRINGS = [
   "",
@@ -247,9 +223,9 @@ const hostileJson: fc.Arbitrary<unknown> = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
 );
 
-/** The body and query a route documents, so that generated input gets past the first check. */
+/** The body and query a route describes, so that generated input gets past the first check. */
 function documented(template: string, method: string) {
-  const doc = API_ROUTES.find((r) => r.path === template && r.method === method);
+  const doc = ENDPOINTS.find((r) => r.path === template && r.method === method);
   return { example: doc?.bodyExample, query: doc?.query ? Object.keys(doc.query.shape) : [] };
 }
 
@@ -312,21 +288,16 @@ function urlPath(segments: Segment[], params: Record<string, string | string[]>)
 type Handler = (request: NextRequest, context: { params: Promise<unknown> }) => Response | Promise<Response>;
 
 describe("every route file under app/api, fuzzed", () => {
-  it("finds the route files (including the documented ones)", () => {
-    const templates = new Set(ROUTES.map((r) => r.template));
-    for (const doc of API_ROUTES) expect(templates, doc.path).toContain(doc.path);
-  });
-
   it("has a valid example body for every route that takes one (the fuzzing starts from it)", () => {
-    for (const doc of API_ROUTES.filter((r) => r.body)) {
+    for (const doc of ENDPOINTS.filter((r) => r.body)) {
       expect(doc.body!.safeParse(doc.bodyExample).success, `${doc.method} ${doc.path}`).toBe(true);
     }
   });
 
-  const cases = ROUTES.flatMap((route) => METHODS.map((method) => ({ ...route, method })));
+  const cases = ROUTES.flatMap((route) => HTTP_METHODS.map((method) => ({ ...route, method })));
 
   it.each(cases)("$method $template: no 5xx, every error in the error model", async ({ file, template, segments, method }) => {
-    const routeModule = (await import(path.join(ROOT, file))) as Partial<Record<(typeof METHODS)[number], Handler>>;
+    const routeModule = (await import(path.join(ROOT, file))) as Partial<Record<HttpMethod, Handler>>;
     const handler = routeModule[method];
     if (!handler) return;
     const fields = documented(template, method);
@@ -347,6 +318,8 @@ describe("every route file under app/api, fuzzed", () => {
           const text = await response.text();
           const what = `${method} ${template} ${JSON.stringify({ params, query, body: body?.slice(0, 200) })} → ${response.status} ${text.slice(0, 300)}`;
           expect(response.status, what).toBeLessThan(500);
+          const endpoint = descriptionOf(handler);
+          if (endpoint && response.status < 300) expect(endpoint.response.schema.safeParse(JSON.parse(text)).success, what).toBe(true);
           if (!isApi || response.status < 400) return;
           const json = JSON.parse(text) as { error?: Record<string, unknown> };
           expect(json.error, what).toMatchObject({ type: expect.any(String), code: expect.any(String), message: expect.any(String) });

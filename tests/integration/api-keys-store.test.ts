@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { API_KEY_PATTERN, generateApiKey, hashApiKey, parseApiKey } from "@/lib/api-keys/format";
 import { MAX_ACTIVE_KEYS_PER_MEMBER, type ListApiKeysQuery } from "@/lib/api-keys/schemas";
-import { ApiKeyError, createApiKey, getApiKey, hashKey, listApiKeys, revokeApiKey, type RevokeActor } from "@/lib/api-keys/store";
+import { ApiKeyError, createApiKey, getApiKey, listApiKeys, revokeApiKey, type RevokeActor } from "@/lib/api-keys/store";
 import { verifyApiKey } from "@/lib/api-keys/verify";
 import { db, sql } from "@/lib/db";
 import { env } from "@/lib/env";
@@ -12,8 +12,9 @@ import {
   createKey,
   createMember,
   createOrganization,
-  suffix,
+  hashKey,
   setupTestDatabase,
+  suffix,
   type TestMember,
   type TestOrganization,
 } from "@/tests/helpers/fixtures";

@@ -6,8 +6,7 @@ import { GET as me } from "@/app/api/v1/me/route";
 import { GET as ping } from "@/app/api/v1/ping/route";
 import { POST as createUsage } from "@/app/api/v1/usage-events/route";
 import { generateApiKey } from "@/lib/api-keys/format";
-import { stopInvalidationListener } from "@/lib/api-keys/invalidation";
-import { closeDatabase } from "@/lib/db";
+import { runtime } from "@/lib/runtime";
 import { call, expectApiError } from "@/tests/helpers/fixtures";
 
 // A database that is down from the start: nothing listens on port 1. Set before anything reads
@@ -15,8 +14,7 @@ import { call, expectApiError } from "@/tests/helpers/fixtures";
 process.env.DATABASE_URL = "postgresql://postgres@127.0.0.1:1/paygentic_unreachable";
 
 afterAll(async () => {
-  await stopInvalidationListener();
-  await closeDatabase();
+  await runtime().close();
 });
 
 describe("the database unreachable", () => {

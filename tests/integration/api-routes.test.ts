@@ -11,7 +11,6 @@ import { GET as getOrganization } from "@/app/api/v1/organizations/[id]/route";
 import { GET as ping } from "@/app/api/v1/ping/route";
 import { GET as listUsage, POST as createUsage } from "@/app/api/v1/usage-events/route";
 import { generateApiKey } from "@/lib/api-keys/format";
-import { hashKey } from "@/lib/api-keys/store";
 import { db } from "@/lib/db";
 import { changeMemberRole } from "@/lib/members";
 import type { Role } from "@/lib/permissions";
@@ -23,6 +22,7 @@ import {
   createOrganization,
   createOrganizationWithRoles,
   expectApiError,
+  hashKey,
   randomIp,
   setupTestDatabase,
   type CallResult,

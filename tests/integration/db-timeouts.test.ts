@@ -3,10 +3,9 @@ import { GET as me } from "@/app/api/v1/me/route";
 import { DELETE as revoke } from "@/app/api/v1/api-keys/[id]/route";
 import { GET as ping } from "@/app/api/v1/ping/route";
 import { POST as createUsage } from "@/app/api/v1/usage-events/route";
-import { stopInvalidationListener } from "@/lib/api-keys/invalidation";
-import { flushLastUsed } from "@/lib/api-keys/last-used";
-import { closeDatabase, DATABASE_TIMEOUTS, db, ensureDatabase, postgresPool, sql } from "@/lib/db";
+import { DATABASE_TIMEOUTS, db, ensureDatabase, postgresPool, sql } from "@/lib/db";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
+import { runtime } from "@/lib/runtime";
 import { BlackholeProxy } from "@/tests/helpers/blackhole-proxy";
 import { call, createKey, createMember, createOrganization, expectApiError, waitFor, waitForCacheEnabled, type TestKey } from "@/tests/helpers/fixtures";
 
@@ -47,9 +46,7 @@ describe.runIf(target)("a database that stops answering (PostgreSQL)", () => {
 
   afterAll(async () => {
     proxy.restore();
-    await flushLastUsed({ force: true });
-    await stopInvalidationListener();
-    await closeDatabase();
+    await runtime().close();
     await proxy.close();
   });
 

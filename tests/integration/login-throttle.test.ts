@@ -40,7 +40,36 @@ describe("sign-in throttling", () => {
     for (let i = 0; i < 20; i++) await signIn(user.email, `guess-${i}`, `198.18.100.${i + 1}`);
     const attacker = "198.18.101.1";
     expect(await signIn(user.email, "another guess", attacker)).toBeNull();
-    expect(await signIn(user.email, "yet another guess", attacker)).toMatch(/^Too many attempts\. Try again in \d+ minutes?\.$/);
+    expect(await signIn(user.email, "yet another guess", attacker)).toMatch(/^Too many attempts\. Try again in \d+ seconds?\.$/);
+    // Each further failure of that address doubles its wait, up to the account's full back-off.
+    for (let i = 0; i < 6; i++) await recordLoginFailure(user.email, attacker);
+    expect(await signIn(user.email, "a later guess", attacker)).toMatch(/^Too many attempts\. Try again in \d+ minutes?\.$/);
+  });
+
+  it("with the account under attack, the real user's typo costs seconds, not a lock-out", async () => {
+    const user = await createSignInUser();
+    for (let i = 0; i < 30; i++) await recordLoginFailure(user.email, `198.18.102.${i + 1}`);
+    const own = randomIp();
+    expect(await signIn(user.email, "typo", own)).toBeNull();
+    expect(await signIn(user.email, PASSWORD, own)).toBe("Too many attempts. Try again in 2 seconds.");
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    expect(await signIn(user.email, PASSWORD, own)).toMatchObject({ id: user.id });
+  });
+
+  it("password checks sent in parallel from one address don't slip past the back-off", async () => {
+    const user = await createSignInUser();
+    const ip = randomIp();
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => signIn(user.email, `parallel-${i}`, ip)));
+    // One is checked; the others are refused while it runs.
+    expect(results.filter((r) => r === null)).toHaveLength(1);
+    expect(results.filter((r) => typeof r === "string" && /^Too many attempts/.test(r))).toHaveLength(19);
+  });
+
+  it("an IPv6 client counts by its /64: rotating addresses inside it gains nothing", async () => {
+    const user = await createSignInUser();
+    for (let i = 0; i < 6; i++) expect(await signIn(user.email, `guess-${i}`, `2001:db8:7:1::${(i + 1).toString(16)}`)).toBeNull();
+    expect(await signIn(user.email, "next guess", "2001:db8:7:1:ffff::9")).toMatch(/^Too many attempts/);
+    expect(await signIn(user.email, PASSWORD, "2001:db8:7:2::1")).toMatchObject({ id: user.id });
   });
 
   it("repeated failures from one address are slowed down, then the right password works after the wait", async () => {
@@ -75,7 +104,9 @@ describe("backOffSeconds", () => {
     expect(backOffSeconds(5, 10)).toBe(0);
     expect([6, 7, 8, 9].map((n) => backOffSeconds(n, 0))).toEqual([1, 2, 4, 8]);
     expect(backOffSeconds(1, 11)).toBe(1);
-    expect(backOffSeconds(1, 60)).toBe(15 * 60);
+    // An address that has failed only a few times waits at most 2^n seconds for the account's sake.
+    expect([1, 2, 3, 4].map((n) => backOffSeconds(n, 60))).toEqual([2, 4, 8, 16]);
+    expect(backOffSeconds(5, 60)).toBe(15 * 60);
     expect(backOffSeconds(10_000, 10_000)).toBe(15 * 60);
   });
 });

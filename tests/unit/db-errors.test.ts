@@ -1,7 +1,6 @@
 import { DriverAdapterError } from "@prisma/driver-adapter-utils";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { VerificationUnavailableError } from "@/lib/api-keys/verify";
 import { toErrorResponse } from "@/lib/api/with-api-key";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -48,7 +47,6 @@ describe("isDatabaseUnavailable", () => {
     ["adapter DatabaseNotReachable", new DriverAdapterError({ kind: "DatabaseNotReachable", host: "127.0.0.1", port: 5432 })],
     ["adapter ConnectionClosed", new DriverAdapterError({ kind: "ConnectionClosed" })],
     ["Prisma P2010 wrapping an adapter error with SQLSTATE 57P01", known("P2010", { driverAdapterError: adapterPostgresError("57P01") })],
-    ["VerificationUnavailableError", new VerificationUnavailableError("database down")],
     ["deep in a cause chain", new Error("request failed", { cause: new Error("lookup failed", { cause: systemError("ECONNRESET") }) })],
   ])("%s → unavailable", (_, error) => {
     expect(isDatabaseUnavailable(error)).toBe(true);

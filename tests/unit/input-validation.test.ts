@@ -1,6 +1,6 @@
 import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
-import { parseListQuery } from "@/app/(dashboard)/settings/api-keys/list-query";
+import { parseListQuery } from "@/app/(dashboard)/[slug]/settings/api-keys/list-query";
 import { decodeCursor, encodeCursor } from "@/lib/api/cursor";
 import { ApiError } from "@/lib/api/errors";
 import { MAX_BODY_BYTES, readJson } from "@/lib/api/request";
@@ -46,6 +46,13 @@ describe("key names and descriptions", () => {
     ["punctuation", "ci/cd: deploy (v2) — main"],
   ])("a name in %s is accepted", (_what, name) => {
     expect(nameErrors(name)).toEqual([]);
+  });
+
+  it.each([
+    ["combining marks only", "\u0301\u0301"],
+    ["the blank Braille pattern", "\u2800\u2800"],
+  ])("a name of %s (it would display as blank) is refused", (_what, name) => {
+    expect(nameErrors(name)).toEqual(["name: Use at least one letter or digit: this name would display as blank."]);
   });
 
   it("refuses the same characters in descriptions, but keeps line breaks (it is a textarea)", () => {

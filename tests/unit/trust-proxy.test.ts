@@ -137,3 +137,15 @@ describe("clientIp (what the app reads)", () => {
     expect(clientIp(new Headers())).toBe("unknown");
   });
 });
+
+describe("addressKey (what rate limits count by)", () => {
+  it("is the address itself for IPv4, and the /64 for IPv6", async () => {
+    const { addressKey } = await import("@/lib/request-info");
+    expect(addressKey("203.0.113.7")).toBe("203.0.113.7");
+    expect(addressKey("2001:db8:7:1::1")).toBe("2001:db8:7:1::/64");
+    expect(addressKey("2001:0DB8:0007:0001:ffff:1:2:3")).toBe("2001:db8:7:1::/64");
+    expect(addressKey("::1")).toBe("0:0:0:0::/64");
+    expect(addressKey("fe80::")).toBe("fe80:0:0:0::/64");
+    expect(addressKey("unknown")).toBe("unknown");
+  });
+});

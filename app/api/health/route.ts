@@ -1,7 +1,7 @@
-import { NextResponse } from "next/server";
-import { requestId } from "@/lib/request-id";
+import { API } from "@/lib/api/endpoints";
+import { route } from "@/lib/api/with-api-key";
 
 // Liveness: answers without touching the database, so a slow database never restarts the process.
-export function GET(request: Request) {
-  return NextResponse.json({ status: "ok" }, { headers: { "X-Request-Id": requestId(request), "Cache-Control": "no-store" } });
-}
+export const { GET, POST, PUT, PATCH, DELETE } = route(API.health, {
+  GET: () => ({ status: "ok" }),
+});

@@ -1,8 +1,12 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import Link from "next/link";
+import { Fragment } from "react";
+import { errorsOf } from "@/lib/api/endpoint";
+import { ENDPOINTS } from "@/lib/api/endpoints";
 import { API_ERROR_HELP, API_ERRORS, type ApiErrorCode } from "@/lib/api/errors";
-import { API_ROUTES } from "@/lib/api/routes";
+import { CodeBlock } from "./code-block";
+import { InlineMarkdown } from "./inline-markdown";
 
 export const metadata: Metadata = { title: "API reference" };
 
@@ -11,6 +15,20 @@ async function origin(): Promise<string> {
   const host = h.get("x-forwarded-host") ?? h.get("host") ?? "localhost:3000";
   const proto = h.get("x-forwarded-proto") ?? "http";
   return `${proto}://${host}`;
+}
+
+/** A snake_case code that may wrap only between its words on a narrow screen, never mid-word. */
+function BreakAfterUnderscores({ text }: { text: string }) {
+  return text.split("_").map((word, i, words) => (
+    <Fragment key={i}>
+      {word}
+      {i < words.length - 1 ? (
+        <>
+          _<wbr />
+        </>
+      ) : null}
+    </Fragment>
+  ));
 }
 
 export default async function ApiDocsPage() {
@@ -40,7 +58,7 @@ export default async function ApiDocsPage() {
           test-mode data. A key acts with its owner&apos;s <em>current</em> role in the key&apos;s organization: a role change
           applies to the next request, and revoking a key stops it at once.
         </p>
-        <pre tabIndex={0} className="bg-muted overflow-x-auto rounded-md p-4 font-mono text-sm">{`curl -H "Authorization: Bearer sk_live_…" ${base}/api/v1/me`}</pre>
+        <CodeBlock label="Example request" code={`curl -H "Authorization: Bearer sk_live_…" ${base}/api/v1/me`} />
         <p className="text-muted-foreground text-sm">
           Every response carries an <code>X-Request-Id</code>; quote it when you contact support. Never put keys in source
           control: use environment variables or a secret manager.
@@ -55,7 +73,7 @@ export default async function ApiDocsPage() {
         </p>
         <div tabIndex={0} role="region" aria-label="Error codes" className="overflow-x-auto rounded-md border">
           <table className="w-full text-sm">
-            <thead className="bg-muted/50 text-left">
+            <thead className="bg-muted/50 text-left whitespace-nowrap">
               <tr>
                 <th className="p-2">Status</th>
                 <th className="p-2">Code</th>
@@ -64,13 +82,17 @@ export default async function ApiDocsPage() {
             </thead>
             <tbody>
               {codes.map((code) => (
-                <tr key={code} id={code} className="border-t align-top target:bg-yellow-50">
-                  <td className="p-2 font-mono">{API_ERRORS[code].status}</td>
-                  <td className="p-2 font-mono">
-                    {code}
-                    <div className="text-muted-foreground text-xs">{API_ERRORS[code].type}</div>
+                <tr key={code} id={code} className="border-t align-top target:bg-yellow-50 dark:target:bg-yellow-950">
+                  <td className="p-2 font-mono whitespace-nowrap">{API_ERRORS[code].status}</td>
+                  <td className="p-2 font-mono [overflow-wrap:normal]">
+                    <BreakAfterUnderscores text={code} />
+                    <div className="text-muted-foreground text-xs">
+                      <BreakAfterUnderscores text={API_ERRORS[code].type} />
+                    </div>
                   </td>
-                  <td className="p-2">{API_ERROR_HELP[code]}</td>
+                  <td className="p-2">
+                    <InlineMarkdown text={API_ERROR_HELP[code]} />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -80,40 +102,53 @@ export default async function ApiDocsPage() {
 
       <section id="routes" className="space-y-8">
         <h2 className="text-xl font-semibold">Routes</h2>
-        {API_ROUTES.map((route) => (
-          <article key={`${route.method} ${route.path}`} className="space-y-2 border-t pt-6">
-            <h3 className="font-mono text-base font-semibold">
-              {route.method} {route.path}
-            </h3>
-            <p className="font-medium">{route.summary}</p>
-            <p className="text-muted-foreground text-sm">{route.description}</p>
-            <p className="text-sm">
-              {route.auth ? (
-                <>
-                  Authentication: API key{route.permission ? (
-                    <>
-                      {" "}
-                      with <code>{route.permission}</code>
-                    </>
-                  ) : null}
-                  .
-                </>
-              ) : (
-                "Authentication: none."
-              )}{" "}
-              Errors:{" "}
-              {route.errors.map((code, i) => (
-                <span key={code}>
-                  {i > 0 ? ", " : ""}
-                  <a className="font-mono underline" href={`#${code}`}>
-                    {code}
-                  </a>
-                </span>
-              ))}
-            </p>
-            <pre tabIndex={0} className="bg-muted overflow-x-auto rounded-md p-4 font-mono text-sm">{route.curl.replaceAll("$ORIGIN", base)}</pre>
-          </article>
-        ))}
+        {ENDPOINTS.filter((endpoint) => !endpoint.hidden).map((endpoint) => {
+          const name = `${endpoint.method} ${endpoint.path}`;
+          return (
+            <article key={name} className="space-y-2 border-t pt-6">
+              <h3 className="font-mono text-base font-semibold">{name}</h3>
+              <p className="font-medium">{endpoint.summary}</p>
+              <p className="text-muted-foreground text-sm">
+                <InlineMarkdown text={endpoint.description} />
+              </p>
+              <p className="text-sm">
+                Authentication:{" "}
+                {endpoint.auth ? (
+                  <>
+                    API key
+                    {endpoint.permissionNote ? (
+                      <>
+                        , <InlineMarkdown text={endpoint.permissionNote} />
+                      </>
+                    ) : endpoint.permission ? (
+                      <>
+                        {" "}
+                        with <code className="bg-muted rounded px-1 font-mono text-[0.9em]">{endpoint.permission}</code>
+                      </>
+                    ) : null}
+                    .
+                  </>
+                ) : (
+                  "none."
+                )}
+                {endpoint.rateLimit ? ` Rate limit: ${endpoint.rateLimit.points} requests per ${endpoint.rateLimit.duration} s per client address.` : null}
+              </p>
+              <p className="text-sm">
+                Success: {endpoint.response.status}. Errors:{" "}
+                {errorsOf(endpoint).map((code, i) => (
+                  <span key={code}>
+                    {i > 0 ? ", " : ""}
+                    {/* Underlined below the descenders: an underline at the baseline hides the underscores. */}
+                    <a className="font-mono underline decoration-1 underline-offset-[5px]" href={`#${code}`}>
+                      {code}
+                    </a>
+                  </span>
+                ))}
+              </p>
+              {endpoint.curl ? <CodeBlock label={`Example: ${name}`} code={endpoint.curl.replaceAll("$ORIGIN", base)} /> : null}
+            </article>
+          );
+        })}
       </section>
     </main>
   );

@@ -1,13 +1,10 @@
-import type { NextRequest } from "next/server";
-import { ApiError, errorResponse } from "@/lib/api/errors";
-import { requestId } from "@/lib/request-id";
+import { API } from "@/lib/api/endpoints";
+import { ApiError } from "@/lib/api/errors";
+import { route } from "@/lib/api/with-api-key";
 
-function notFound(request: NextRequest) {
-  return errorResponse(
-    new ApiError("resource_missing", `There is no ${request.method} ${request.nextUrl.pathname} route. See the API reference for the routes.`),
-    requestId(request),
-    request.nextUrl.origin,
-  );
+function notFound({ request }: { request: Request }): never {
+  const { pathname } = new URL(request.url);
+  throw new ApiError("resource_missing", `There is no ${request.method} ${pathname} route. See the API reference for the routes.`);
 }
 
-export { notFound as GET, notFound as POST, notFound as PUT, notFound as PATCH, notFound as DELETE };
+export const { GET, POST, PUT, PATCH, DELETE } = route(API.notFound, { GET: notFound, POST: notFound, PUT: notFound, PATCH: notFound, DELETE: notFound });

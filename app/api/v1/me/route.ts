@@ -1,8 +1,8 @@
-import { methodNotAllowed } from "@/lib/api/method-not-allowed";
-import { json, withApiKey } from "@/lib/api/with-api-key";
+import { API } from "@/lib/api/endpoints";
+import { route } from "@/lib/api/with-api-key";
 
-export const GET = withApiKey({}, (_request, { key }) =>
-  json({
+export const { GET, POST, PUT, PATCH, DELETE } = route(API.me, {
+  GET: ({ key }) => ({
     api_key: {
       id: key.keyId,
       object: "api_key",
@@ -17,7 +17,4 @@ export const GET = withApiKey({}, (_request, { key }) =>
     role: key.role,
     permissions: [...key.permissions],
   }),
-);
-
-const notAllowed = methodNotAllowed("GET");
-export { notAllowed as POST, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };
+});

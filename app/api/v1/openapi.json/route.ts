@@ -1,9 +1,7 @@
-import type { NextRequest } from "next/server";
+import { API } from "@/lib/api/endpoints";
 import { openApiDocument } from "@/lib/api/openapi";
-import { requestId } from "@/lib/request-id";
+import { route } from "@/lib/api/with-api-key";
 
-export function GET(request: NextRequest) {
-  return Response.json(openApiDocument(request.nextUrl.origin), {
-    headers: { "X-Request-Id": requestId(request), "Cache-Control": "public, max-age=300" },
-  });
-}
+export const { GET, POST, PUT, PATCH, DELETE } = route(API.openapi, {
+  GET: ({ request }) => openApiDocument(new URL(request.url).origin),
+});

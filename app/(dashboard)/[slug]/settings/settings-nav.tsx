@@ -2,18 +2,20 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { settingsPath } from "@/lib/organization-url";
 import { cn } from "@/lib/utils";
 
-const LINKS = [
-  { href: "/settings/api-keys", label: "API Keys" },
-  { href: "/settings/members", label: "Members" },
+const PAGES = [
+  { page: "api-keys", label: "API Keys" },
+  { page: "members", label: "Members" },
 ];
 
-export function SettingsNav() {
+export function SettingsNav({ slug }: { slug: string }) {
   const pathname = usePathname();
+  const links = PAGES.map(({ page, label }) => ({ href: settingsPath(slug, page), label }));
   return (
     <nav aria-label="Settings" className="flex gap-1 border-b">
-      {LINKS.map((link) => {
+      {links.map((link) => {
         const active = pathname.startsWith(link.href);
         return (
           <Link

@@ -10,6 +10,8 @@ import { changeMemberRoleAction } from "./actions";
 import type { RoleControl } from "./member-controls";
 
 type RoleSelectProps = {
+  /** The slug of the organization the page shows: the action changes the role there. */
+  organization: string;
   membershipId: string;
   name: string;
   role: Role;
@@ -17,7 +19,7 @@ type RoleSelectProps = {
 };
 
 /** Saves on change: a role is one choice, so there is no separate Save step to forget. */
-export function RoleSelect({ membershipId, name, role, control }: RoleSelectProps) {
+export function RoleSelect({ organization, membershipId, name, role, control }: RoleSelectProps) {
   const [pending, startTransition] = useTransition();
   // The last role the server accepted. It follows the server's list whenever that changes, and is
   // set on success too, so the select never flashes the old role while the refreshed list arrives.
@@ -56,7 +58,7 @@ export function RoleSelect({ membershipId, name, role, control }: RoleSelectProp
     if (pending || !isRole(next) || next === saved) return;
     startTransition(async () => {
       showRole(next);
-      const result = await changeMemberRoleAction({ membershipId, role: next });
+      const result = await changeMemberRoleAction({ organization, membershipId, role: next });
       if (!result.ok) {
         toast.error(result.message);
         return;

@@ -1,33 +1,15 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
-import { maskApiKey } from "@/lib/api-keys/format";
-import { listActiveKeyNames, listApiKeys, type ApiKeyView } from "@/lib/api-keys/store";
+import { toApiKeyRow } from "@/lib/api-keys/key";
+import { listActiveKeyNames, listApiKeys } from "@/lib/api-keys/store";
+import { settingsPath } from "@/lib/organization-url";
 import { requireMember } from "@/lib/session";
 import { ApiKeysTable } from "./api-keys-table";
 import { CreateKeyButton, CreateKeyProvider } from "./create-key-dialog";
 import { hasFilters, listQueryHref, parseListQuery } from "./list-query";
-import type { ApiKeyRow } from "./types";
 
 export const metadata: Metadata = { title: "API Keys" };
-
-function toRow(view: ApiKeyView): ApiKeyRow {
-  return {
-    id: view.id,
-    name: view.name,
-    description: view.description,
-    environment: view.environment,
-    maskedKey: maskApiKey(view.prefix, view.last4),
-    last4: view.last4,
-    createdAt: view.createdAt,
-    lastUsedAt: view.lastUsedAt,
-    expiresAt: view.expiresAt,
-    revokedAt: view.revokedAt,
-    revokeReason: view.revokeReason,
-    revokedBy: view.revokedBy ? { name: view.revokedBy.name } : null,
-    owner: { id: view.owner.id, name: view.owner.name, email: view.owner.email },
-  };
-}
 
 // A server component renders once per request, so reading the clock here is stable (the purity
 // lint targets client re-renders). The client measures "3 minutes ago" against this value.
@@ -36,11 +18,14 @@ function requestTime(): number {
 }
 
 export default async function ApiKeysPage({
+  params,
   searchParams,
 }: {
+  params: Promise<{ slug: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const member = await requireMember();
+  const member = await requireMember((await params).slug);
+  const organization = { slug: member.organization.slug, name: member.organization.name };
   const requested = parseListQuery(await searchParams);
   const canManage = member.can("api_keys:manage");
   const canWrite = member.can("api_keys:write");
@@ -57,13 +42,13 @@ export default async function ApiKeysPage({
   ]);
   // Past the last page (e.g. its last key was just revoked): go to the last page that exists.
   if (result.rows.length === 0 && result.total > 0 && query.page > result.pageCount) {
-    redirect(listQueryHref({ ...query, page: result.pageCount }));
+    redirect(listQueryHref(settingsPath(organization.slug), { ...query, page: result.pageCount }));
   }
 
   const isEmpty = result.total === 0 && query.status === "active" && !hasFilters(query);
 
   return (
-    <CreateKeyProvider activeKeyNames={activeKeyNames}>
+    <CreateKeyProvider organization={organization} activeKeyNames={activeKeyNames}>
       <div className="grid gap-6">
         <div className="flex flex-col gap-4 sm:flex-row sm:items-start sm:justify-between">
           <div className="grid gap-1">
@@ -80,7 +65,8 @@ export default async function ApiKeysPage({
           {canWrite && !isEmpty ? <CreateKeyButton className="shrink-0" /> : null}
         </div>
         <ApiKeysTable
-          rows={result.rows.map(toRow)}
+          organization={organization}
+          rows={result.rows.map(toApiKeyRow)}
           total={result.total}
           pageCount={result.pageCount}
           query={query}

@@ -6,10 +6,10 @@ import { safeId } from "@/lib/validation";
 import type { ActionResult } from "@/lib/action-result";
 import { sessionActor } from "@/lib/actor";
 import { changeMemberRole, MemberError, removeMember } from "@/lib/members";
+import { settingsPath } from "@/lib/organization-url";
 import { ROLES } from "@/lib/permissions";
-import { getMemberContext } from "@/lib/session";
+import { memberForAction } from "@/lib/session";
 
-const SIGNED_OUT = "Your session has ended. Sign in again, then retry.";
 const membershipId = safeId;
 const changeRoleSchema = z.object({ membershipId, role: z.enum(ROLES, { message: "Choose a role." }) });
 const removeSchema = z.object({ membershipId });
@@ -20,9 +20,16 @@ function failure(error: unknown, fallback: string): { ok: false; message: string
   return { ok: false, message: fallback };
 }
 
-export async function changeMemberRoleAction(input: unknown): Promise<ActionResult> {
-  const member = await getMemberContext();
-  if (!member) return { ok: false, message: SIGNED_OUT };
+/** Where an action was made from: the slug of the organization its page shows. */
+type OnPage = { organization: string };
+
+// Server actions take whatever a client sends: nothing about the input's shape is trusted.
+const organizationOf = (input: unknown) => (input as Partial<OnPage> | null)?.organization;
+
+export async function changeMemberRoleAction(input: OnPage & { membershipId: string; role: string }): Promise<ActionResult> {
+  const access = await memberForAction(organizationOf(input));
+  if (!access.ok) return access;
+  const { member } = access;
   if (!member.can("members:manage")) return { ok: false, message: "Only owners and admins can change roles." };
   const parsed = changeRoleSchema.safeParse(input);
   if (!parsed.success) return { ok: false, message: "Choose one of Owner, Admin, Developer or Viewer." };
@@ -33,16 +40,17 @@ export async function changeMemberRoleAction(input: unknown): Promise<ActionResu
       role: parsed.data.role,
       actor: { ...(await sessionActor(member.user.id)), userId: member.user.id, role: member.role },
     });
-    revalidatePath("/settings/members");
+    revalidatePath(settingsPath(member.organization.slug, "members"));
     return { ok: true, data: undefined };
   } catch (error) {
     return failure(error, "The role could not be changed. Nothing changed; try again.");
   }
 }
 
-export async function removeMemberAction(input: unknown): Promise<ActionResult<{ revokedKeys: number }>> {
-  const member = await getMemberContext();
-  if (!member) return { ok: false, message: SIGNED_OUT };
+export async function removeMemberAction(input: OnPage & { membershipId: string }): Promise<ActionResult<{ revokedKeys: number }>> {
+  const access = await memberForAction(organizationOf(input));
+  if (!access.ok) return access;
+  const { member } = access;
   if (!member.can("members:manage")) return { ok: false, message: "Only owners and admins can remove members." };
   const parsed = removeSchema.safeParse(input);
   if (!parsed.success) return { ok: false, message: "That person is no longer a member. Refresh the list." };
@@ -52,8 +60,8 @@ export async function removeMemberAction(input: unknown): Promise<ActionResult<{
       membershipId: parsed.data.membershipId,
       actor: { ...(await sessionActor(member.user.id)), userId: member.user.id, role: member.role },
     });
-    revalidatePath("/settings/members");
-    revalidatePath("/settings/api-keys");
+    revalidatePath(settingsPath(member.organization.slug, "members"));
+    revalidatePath(settingsPath(member.organization.slug, "api-keys"));
     return { ok: true, data: result };
   } catch (error) {
     return failure(error, "The member could not be removed. Nothing changed; try again.");

@@ -6,8 +6,8 @@ import { MembersTable } from "./members-table";
 
 export const metadata: Metadata = { title: "Members" };
 
-export default async function MembersPage() {
-  const member = await requireMember();
+export default async function MembersPage({ params }: { params: Promise<{ slug: string }> }) {
+  const member = await requireMember((await params).slug);
   const members = await listMembers(member.organization.id);
   const canManage = member.can("members:manage");
 
@@ -30,7 +30,7 @@ export default async function MembersPage() {
         members={members}
         currentUserId={member.user.id}
         actorRole={member.role}
-        organizationName={member.organization.name}
+        organization={{ slug: member.organization.slug, name: member.organization.name }}
         canManage={canManage}
       />
     </div>

@@ -15,19 +15,22 @@ import {
 } from "@/components/ui/alert-dialog";
 import { Button } from "@/components/ui/button";
 import { revokeApiKeyAction } from "./actions";
-import type { ApiKeyRow } from "./types";
+import type { ApiKeyRow } from "@/lib/api-keys/key";
 
 /**
  * Confirms and performs a revocation. Stays open (and undismissable) while the action runs, so
  * the outcome is always seen; `onRevoked` lets the table drop the row before the refresh lands.
  */
 export function RevokeKeyDialog({
+  organization,
   apiKey,
   currentUserId,
   onClose,
   onRevoked,
   onCloseAutoFocus,
 }: {
+  /** The organization the page shows: the key is revoked there or not at all. */
+  organization: { slug: string; name: string };
   apiKey: ApiKeyRow | null;
   currentUserId: string;
   onClose: () => void;
@@ -40,7 +43,7 @@ export function RevokeKeyDialog({
   function confirm(key: ApiKeyRow) {
     startTransition(async () => {
       try {
-        const result = await revokeApiKeyAction({ keyId: key.id });
+        const result = await revokeApiKeyAction({ organization: organization.slug, keyId: key.id });
         if (result.ok) {
           onRevoked(key);
           toast.success("API key revoked", { description: `${key.name} (${key.maskedKey}) no longer works.` });
@@ -75,7 +78,8 @@ export function RevokeKeyDialog({
             <AlertDialogDescription>
               <span className="font-medium text-foreground">{apiKey.name}</span>{" "}
               (<code className="font-mono text-xs">{apiKey.maskedKey}</code>)
-              {apiKey.owner.id !== currentUserId ? `, owned by ${apiKey.owner.name},` : null} stops working immediately.
+              {apiKey.owner.id !== currentUserId ? `, owned by ${apiKey.owner.name},` : null} in {organization.name} stops
+              working immediately.
               Applications using it will start getting authentication errors. This can&apos;t be undone.
             </AlertDialogDescription>
           </AlertDialogHeader>

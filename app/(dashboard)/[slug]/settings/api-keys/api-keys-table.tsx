@@ -14,7 +14,7 @@ import { DataTable } from "./data-table";
 import { DataTablePagination } from "./data-table-pagination";
 import { hasFilters } from "./list-query";
 import { RevokeKeyDialog } from "./revoke-key-dialog";
-import type { ApiKeyRow } from "./types";
+import type { ApiKeyRow } from "@/lib/api-keys/key";
 import { useListQuery } from "./use-list-query";
 import { ViewTabs } from "./view-tabs";
 
@@ -31,6 +31,8 @@ const SCOPE_TABS = [
 ] as const;
 
 export type ApiKeysTableProps = {
+  /** The organization the page shows: revocations act on it, and its dialog names it. */
+  organization: { slug: string; name: string };
   rows: ApiKeyRow[];
   total: number;
   pageCount: number;
@@ -45,7 +47,7 @@ export type ApiKeysTableProps = {
   isEmpty: boolean;
 };
 
-export function ApiKeysTable({ rows, total, pageCount, query: renderedQuery, now, currentUserId, canWrite, canManage, isEmpty }: ApiKeysTableProps) {
+export function ApiKeysTable({ organization, rows, total, pageCount, query: renderedQuery, now, currentUserId, canWrite, canManage, isEmpty }: ApiKeysTableProps) {
   const panelId = useId();
   const { query, navigate, pending } = useListQuery(renderedQuery);
   const [search, setSearch] = useState(renderedQuery.q ?? "");
@@ -274,6 +276,7 @@ export function ApiKeysTable({ rows, total, pageCount, query: renderedQuery, now
       </div>
 
       <RevokeKeyDialog
+        organization={organization}
         apiKey={revokeTarget}
         currentUserId={currentUserId}
         onClose={() => setRevokeTarget(null)}

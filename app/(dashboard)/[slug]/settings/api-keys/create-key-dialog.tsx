@@ -2,9 +2,8 @@
 
 import { Loader2, Plus } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { createContext, useContext, useId, useRef, useState, useTransition } from "react";
+import { createContext, useActionState, useContext, useEffect, useId, useRef, useState } from "react";
 import { toast } from "sonner";
-import { z } from "zod";
 import { Button } from "@/components/ui/button";
 import {
   Dialog,
@@ -20,18 +19,14 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { NativeSelect, NativeSelectOption } from "@/components/ui/native-select";
 import { Textarea } from "@/components/ui/textarea";
-import {
-  createApiKeySchema,
-  DESCRIPTION_MAX,
-  ENVIRONMENT_LABELS,
-  ENVIRONMENTS,
-  NAME_MAX,
-  type Environment,
-} from "@/lib/api-keys/schemas";
-import { createApiKeyAction } from "./actions";
+import { DESCRIPTION_MAX, ENVIRONMENT_LABELS, ENVIRONMENTS, NAME_MAX } from "@/lib/api-keys/schemas";
+import { createApiKeyAction, type CreateApiKeyResult, type CreateApiKeyValues } from "./actions";
 import { SaveKeyDialogContent } from "./save-key-dialog";
 
 type CreatedKey = { key: string; name: string };
+
+/** The organization the page shows: the key is created there, and both dialogs name it. */
+type Organization = { slug: string; name: string };
 
 type Step = { kind: "closed" } | { kind: "form" } | { kind: "secret"; created: CreatedKey };
 
@@ -44,21 +39,22 @@ const TRIGGER_SELECTOR = "[data-create-key-trigger]";
  * behind it (creating the first key swaps the empty state's button for the header's).
  */
 export function CreateKeyProvider({
+  organization,
   activeKeyNames,
   children,
 }: {
+  organization: Organization;
   /** The names of the member's own active keys: the form warns about a duplicate as it is typed. */
   activeKeyNames: string[];
   children: React.ReactNode;
 }) {
   const router = useRouter();
   const [step, setStep] = useState<Step>({ kind: "closed" });
-  const [creating, setCreating] = useState(false);
 
   function onOpenChange(open: boolean) {
     if (open) return;
-    // The secret dialog closes only through Done; the form not while a create is in flight.
-    if (step.kind === "form" && !creating) setStep({ kind: "closed" });
+    // The secret dialog closes only through Done; the form guards its own closing while it creates.
+    if (step.kind === "form") setStep({ kind: "closed" });
   }
 
   function focusTrigger(event: Event) {
@@ -79,6 +75,7 @@ export function CreateKeyProvider({
             key="secret"
             secret={step.created.key}
             name={step.created.name}
+            organizationName={organization.name}
             onCloseAutoFocus={focusTrigger}
             onDone={() => {
               // Dropping the step drops the only copy of the key this page ever held.
@@ -89,9 +86,9 @@ export function CreateKeyProvider({
         ) : step.kind === "form" ? (
           <CreateKeyFormContent
             key="form"
+            organization={organization}
             activeKeyNames={activeKeyNames}
             onCloseAutoFocus={focusTrigger}
-            onPendingChange={setCreating}
             onCreated={(created) => {
               setStep({ kind: "secret", created });
               // The new row appears behind the dialog; the key itself is never part of the list.
@@ -115,23 +112,35 @@ export function CreateKeyButton({ className }: { className?: string }) {
   );
 }
 
-type Values = { name: string; environment: Environment; description: string };
-type FieldErrors = Partial<Record<keyof Values, string[]>>;
+const EMPTY: CreateApiKeyValues = { name: "", environment: "production", description: "" };
 
+/** The form's fields as typed; a textarea submits "\r\n" line breaks, shown as "\n". */
+function valuesOf(form: HTMLFormElement | FormData): CreateApiKeyValues {
+  const data = form instanceof FormData ? form : new FormData(form);
+  const text = (name: string) => {
+    const value = data.get(name);
+    return typeof value === "string" ? value.replace(/\r\n?/g, "\n") : "";
+  };
+  return { name: text("name"), environment: text("environment"), description: text("description") };
+}
+
+/**
+ * Driven by `useActionState`: the action returns field errors, a message, and (on failure) the
+ * values it was sent, which come back as the fields' defaults when React resets the form.
+ */
 function CreateKeyFormContent({
+  organization,
   activeKeyNames,
   onCreated,
-  onPendingChange,
   onCloseAutoFocus,
 }: {
+  organization: Organization;
   activeKeyNames: string[];
   onCreated: (created: CreatedKey) => void;
-  onPendingChange: (pending: boolean) => void;
   onCloseAutoFocus: (event: Event) => void;
 }) {
   const id = useId();
   const ids = {
-    form: `${id}-form`,
     name: `${id}-name`,
     nameError: `${id}-name-error`,
     nameDuplicate: `${id}-name-duplicate`,
@@ -142,71 +151,60 @@ function CreateKeyFormContent({
     descriptionHint: `${id}-description-hint`,
     descriptionError: `${id}-description-error`,
   };
-  // Controlled fields: a failed submit (client or server) keeps everything that was typed.
-  const [values, setValues] = useState<Values>({ name: "", environment: "production", description: "" });
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [message, setMessage] = useState<string | null>(null);
+  const [state, formAction, pending] = useActionState(submit, null);
+  // What the fields hold right now, for the hints that follow typing (the duplicate-name warning,
+  // the counters, Escape's guard); the fields themselves are the form's, not React's.
+  const [draft, setDraft] = useState<CreateApiKeyValues>(EMPTY);
   const [escapeKept, setEscapeKept] = useState(false);
-  const [pending, startTransition] = useTransition();
   const nameRef = useRef<HTMLInputElement>(null);
   const environmentRef = useRef<HTMLSelectElement>(null);
   const descriptionRef = useRef<HTMLTextAreaElement>(null);
 
-  function set<K extends keyof Values>(field: K, value: Values[K]) {
-    setValues((current) => ({ ...current, [field]: value }));
-    // An error stays until its field is edited, then gets out of the way.
-    if (errors[field]) setErrors((current) => ({ ...current, [field]: undefined }));
-  }
+  const failed = state?.ok === false ? state : null;
+  const submitted = failed?.values ?? EMPTY;
+  // An error stays until its field is edited, then gets out of the way.
+  const errorOf = (field: keyof CreateApiKeyValues) =>
+    draft[field] === submitted[field] ? failed?.fieldErrors?.[field] : undefined;
+  const errors = { name: errorOf("name"), environment: errorOf("environment"), description: errorOf("description") };
+  const hasFieldErrors = Object.values(failed?.fieldErrors ?? {}).some((list) => list?.length);
 
-  function showErrors(fieldErrors: FieldErrors) {
-    setErrors(fieldErrors);
-    if (fieldErrors.name?.length) nameRef.current?.focus();
-    else if (fieldErrors.environment?.length) environmentRef.current?.focus();
-    else if (fieldErrors.description?.length) descriptionRef.current?.focus();
-  }
+  useEffect(() => {
+    const fieldErrors = state?.ok === false ? state.fieldErrors : undefined;
+    if (fieldErrors?.name?.length) nameRef.current?.focus();
+    else if (fieldErrors?.environment?.length) environmentRef.current?.focus();
+    else if (fieldErrors?.description?.length) descriptionRef.current?.focus();
+  }, [state]);
 
-  function onSubmit(event: React.FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    if (pending) return;
-    setMessage(null);
-    // The same schema as the action: instant feedback here, the action stays the authority.
-    const parsed = createApiKeySchema.safeParse(values);
-    if (!parsed.success) {
-      showErrors(z.flattenError(parsed.error).fieldErrors);
-      return;
-    }
-    setErrors({});
-    onPendingChange(true);
-    startTransition(async () => {
-      try {
-        const result = await createApiKeyAction(values);
-        if (!result.ok) {
-          const fieldErrors = (result.fieldErrors ?? {}) as FieldErrors;
-          const hasFieldErrors = Object.values(fieldErrors).some((list) => list?.length);
-          if (hasFieldErrors) showErrors(fieldErrors);
-          else setMessage(result.message);
-          return;
-        }
+  async function submit(previous: CreateApiKeyResult | null, formData: FormData): Promise<CreateApiKeyResult | null> {
+    try {
+      const result = await createApiKeyAction(previous, formData);
+      if (result.ok) {
         const { apiKey, duplicateName: duplicateOnServer, key } = result.data;
         // The form warned already unless the other key appeared meanwhile (another tab, the API).
-        if (duplicateOnServer && !duplicateName) {
+        if (duplicateOnServer && !duplicateOf(apiKey.name)) {
           toast.warning(`You already have an active key named “${apiKey.name}”.`, {
             description: "Both keys work; tell them apart by their last four characters.",
           });
         }
         onCreated({ key, name: apiKey.name });
-      } catch {
-        setMessage("The server couldn't be reached. Check your connection; nothing was lost, so you can try again.");
-      } finally {
-        onPendingChange(false);
       }
-    });
+      return result;
+    } catch {
+      return {
+        ok: false,
+        message: "The server couldn't be reached. Check your connection; nothing was lost, so you can try again.",
+        values: valuesOf(formData),
+      };
+    }
   }
 
   // The server compares the same way (trimmed, case-insensitive); a duplicate is allowed, only flagged.
-  const typedName = values.name.trim().toLowerCase();
-  const duplicateName = typedName ? activeKeyNames.find((name) => name.toLowerCase() === typedName) : undefined;
-  const hasInput = Boolean(values.name || values.description);
+  function duplicateOf(name: string): string | undefined {
+    const typed = name.trim().toLowerCase();
+    return typed ? activeKeyNames.find((existing) => existing.toLowerCase() === typed) : undefined;
+  }
+  const duplicateName = duplicateOf(draft.name);
+  const hasInput = Boolean(draft.name || draft.description);
 
   const describedBy = (...candidates: (string | number | false | undefined)[]) => candidates.filter((c): c is string => typeof c === "string" && c !== "").join(" ") || undefined;
 
@@ -227,18 +225,20 @@ function CreateKeyFormContent({
       <DialogHeader>
         <DialogTitle>Create API key</DialogTitle>
         <DialogDescription>
-          The key acts as you, with your role&apos;s permissions in this organization.
+          The key acts as you, with your role&apos;s permissions in{" "}
+          <span className="font-medium text-foreground">{organization.name}</span>.
         </DialogDescription>
       </DialogHeader>
-      <form id={ids.form} noValidate onSubmit={onSubmit} className="grid gap-5">
+      <form action={formAction} onChange={(event) => setDraft(valuesOf(event.currentTarget))} noValidate className="grid gap-5">
+        <input type="hidden" name="organization" value={organization.slug} />
         {escapeKept && hasInput ? (
           <p role="status" className="rounded-md border bg-muted/50 px-3 py-2 text-sm">
             What you typed is kept. Choose Cancel to discard it.
           </p>
         ) : null}
-        {message ? (
+        {failed && !hasFieldErrors && !pending ? (
           <div role="alert" className="rounded-md border border-destructive/40 bg-destructive/5 px-3 py-2 text-sm text-destructive">
-            {message}
+            {failed.message}
           </div>
         ) : null}
         <div className="grid gap-2">
@@ -248,8 +248,7 @@ function CreateKeyFormContent({
             ref={nameRef}
             id={ids.name}
             name="name"
-            value={values.name}
-            onChange={(event) => set("name", event.target.value)}
+            defaultValue={submitted.name}
             required
             aria-required="true"
             autoComplete="off"
@@ -263,21 +262,23 @@ function CreateKeyFormContent({
               You already have an active key named “{duplicateName}”. You can still create it; the two will differ only by their last 4 characters.
             </p>
           ) : null}
-          {values.name.trim().length > NAME_MAX - 10 ? (
+          {draft.name.trim().length > NAME_MAX - 10 ? (
             <p className="text-xs text-muted-foreground">
-              {values.name.trim().length}/{NAME_MAX} characters
+              {draft.name.trim().length}/{NAME_MAX} characters
             </p>
           ) : null}
         </div>
         <div className="grid gap-2">
           <Label htmlFor={ids.environment}>Environment</Label>
+          {/* Keyed by the submitted value: React applies a select's defaultValue only when it mounts,
+              and the form's reset after a failed submit must come back to what was chosen. */}
           <NativeSelect
+            key={submitted.environment}
             ref={environmentRef}
             id={ids.environment}
             name="environment"
             wrapperClassName="w-full"
-            value={values.environment}
-            onChange={(event) => set("environment", event.target.value as Environment)}
+            defaultValue={submitted.environment}
             aria-invalid={errors.environment?.length ? true : undefined}
             aria-describedby={describedBy(ids.environmentHint, errors.environment?.length && ids.environmentError)}
           >
@@ -303,14 +304,13 @@ function CreateKeyFormContent({
             id={ids.description}
             name="description"
             rows={3}
-            value={values.description}
-            onChange={(event) => set("description", event.target.value)}
+            defaultValue={submitted.description}
             aria-invalid={errors.description?.length ? true : undefined}
             aria-describedby={describedBy(ids.descriptionHint, errors.description?.length && ids.descriptionError)}
           />
           <p id={ids.descriptionHint} className="text-xs text-muted-foreground">
             Which application uses this key?
-            {values.description.length > DESCRIPTION_MAX - 50 ? ` ${values.description.length}/${DESCRIPTION_MAX} characters.` : null}
+            {draft.description.length > DESCRIPTION_MAX - 50 ? ` ${draft.description.length}/${DESCRIPTION_MAX} characters.` : null}
           </p>
           <FieldError id={ids.descriptionError} messages={errors.description} />
         </div>

@@ -1,6 +1,6 @@
 "use client";
 
-import { useRouter } from "next/navigation";
+import { usePathname, useRouter } from "next/navigation";
 import { useCallback, useEffect, useOptimistic, useRef, useTransition } from "react";
 import type { ListApiKeysQuery } from "@/lib/api-keys/schemas";
 import { listQueryHref } from "./list-query";
@@ -16,6 +16,7 @@ type NavigateOptions = {
  */
 export function useListQuery(serverQuery: ListApiKeysQuery) {
   const router = useRouter();
+  const pathname = usePathname();
   const [pending, startTransition] = useTransition();
   const [query, setOptimisticQuery] = useOptimistic(serverQuery);
   // Debounced and chained updates must build on the newest state, not the one they closed over.
@@ -29,14 +30,14 @@ export function useListQuery(serverQuery: ListApiKeysQuery) {
       // Any change other than paging starts again from page 1: page 4 of the old filter means nothing.
       const next: ListApiKeysQuery = { ...latest.current, page: 1, ...changes };
       latest.current = next;
-      const href = listQueryHref(next);
+      const href = listQueryHref(pathname, next);
       startTransition(() => {
         setOptimisticQuery(next);
         if (history === "replace") router.replace(href, { scroll: false });
         else router.push(href, { scroll: false });
       });
     },
-    [router, setOptimisticQuery],
+    [router, pathname, setOptimisticQuery],
   );
 
   return { query, navigate, pending };

@@ -32,11 +32,12 @@ type MembersTableProps = {
   members: MemberView[];
   currentUserId: string;
   actorRole: Role;
-  organizationName: string;
+  organization: { slug: string; name: string };
   canManage: boolean;
 };
 
-export function MembersTable({ members, currentUserId, actorRole, organizationName, canManage }: MembersTableProps) {
+export function MembersTable({ members, currentUserId, actorRole, organization, canManage }: MembersTableProps) {
+  const organizationName = organization.name;
   const router = useRouter();
   // Hidden as soon as the server confirms, before the refreshed list arrives.
   const [removed, setRemoved] = useState<ReadonlySet<string>>(() => new Set());
@@ -56,7 +57,7 @@ export function MembersTable({ members, currentUserId, actorRole, organizationNa
     const member = removing;
     if (!member || pending) return;
     startTransition(async () => {
-      const result = await removeMemberAction({ membershipId: member.membershipId });
+      const result = await removeMemberAction({ organization: organization.slug, membershipId: member.membershipId });
       setRemoving(null);
       if (!result.ok) {
         toast.error(result.message);
@@ -119,6 +120,7 @@ export function MembersTable({ members, currentUserId, actorRole, organizationNa
                   <TableCell className={CELL} data-label="Role">
                     {canManage ? (
                       <RoleSelect
+                        organization={organization.slug}
                         membershipId={member.membershipId}
                         name={member.name}
                         role={member.role}

@@ -9,7 +9,7 @@ import { Tooltip, TooltipContent, TooltipTrigger } from "@/components/ui/tooltip
 import { ENVIRONMENT_LABELS, type Environment } from "@/lib/api-keys/schemas";
 import { DataTableColumnHeader } from "./data-table-column-header";
 import { formatDay, formatExact, formatRelative, INACTIVE_AFTER_DAYS, isExpired, isInactive } from "./time";
-import type { ApiKeyRow } from "./types";
+import type { ApiKeyRow } from "@/lib/api-keys/key";
 import { useHydrated } from "./use-hydrated";
 
 const ENVIRONMENT_BADGE: Record<Environment, BadgeProps["variant"]> = {

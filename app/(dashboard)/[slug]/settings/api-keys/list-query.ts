@@ -1,7 +1,5 @@
 import { listApiKeysQuerySchema, type ListApiKeysQuery } from "@/lib/api-keys/schemas";
 
-export const API_KEYS_PATH = "/settings/api-keys";
-
 /** The list's state when the URL says nothing: these values are left out of URLs we build. */
 export const DEFAULT_LIST_QUERY: ListApiKeysQuery = listApiKeysQuerySchema.parse({});
 
@@ -17,8 +15,8 @@ export function parseListQuery(searchParams: SearchParams): ListApiKeysQuery {
 
 const ORDER = ["scope", "status", "environment", "q", "sort", "dir", "page", "size"] as const satisfies readonly (keyof ListApiKeysQuery)[];
 
-/** The URL of a list state, with defaults omitted so shared links stay short and stable. */
-export function listQueryHref(query: ListApiKeysQuery): string {
+/** The URL of a list state on the page at `path`, with defaults omitted so shared links stay short and stable. */
+export function listQueryHref(path: string, query: ListApiKeysQuery): string {
   const params = new URLSearchParams();
   for (const name of ORDER) {
     const value = query[name];
@@ -26,7 +24,7 @@ export function listQueryHref(query: ListApiKeysQuery): string {
     params.set(name, String(value));
   }
   const search = params.toString();
-  return search ? `${API_KEYS_PATH}?${search}` : API_KEYS_PATH;
+  return search ? `${path}?${search}` : path;
 }
 
 export function hasFilters(query: Pick<ListApiKeysQuery, "q" | "environment">): boolean {

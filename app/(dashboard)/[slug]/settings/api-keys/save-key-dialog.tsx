@@ -29,11 +29,14 @@ type CopyState = "idle" | "copied" | "failed";
 export function SaveKeyDialogContent({
   secret,
   name,
+  organizationName,
   onDone,
   onCloseAutoFocus,
 }: {
   secret: string;
   name: string;
+  /** The organization the key belongs to: a tab's organization is easy to lose track of. */
+  organizationName: string;
   onDone: () => void;
   onCloseAutoFocus: (event: Event) => void;
 }) {
@@ -91,7 +94,8 @@ export function SaveKeyDialogContent({
       <DialogHeader>
         <DialogTitle>Save your API key</DialogTitle>
         <DialogDescription>
-          Your new key <span className="font-medium text-foreground">{name}</span> is ready. Use it as a bearer token
+          Your new key <span className="font-medium text-foreground">{name}</span> for{" "}
+          <span className="font-medium text-foreground">{organizationName}</span> is ready. Use it as a bearer token
           when your application calls the Paygentic API.
         </DialogDescription>
       </DialogHeader>

@@ -1,0 +1,96 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import type { ActionResult } from "@/lib/action-result";
+import { sessionActor } from "@/lib/actor";
+import { createApiKeySchema, revokeApiKeySchema } from "@/lib/api-keys/schemas";
+import type { ApiKey } from "@/lib/api-keys/key";
+import { ApiKeyError, createApiKey, revokeApiKey } from "@/lib/api-keys/store";
+import { settingsPath } from "@/lib/organization-url";
+import { memberForAction } from "@/lib/session";
+import { measured } from "@/lib/timing";
+
+/** The create form's fields as typed (strings from the form), echoed back on a failed submit. */
+export type CreateApiKeyValues = { name: string; environment: string; description: string };
+
+export type CreateApiKeyResult = ActionResult<{ key: string; apiKey: ApiKey; duplicateName: boolean }, CreateApiKeyValues>;
+
+/**
+ * The create form's action (`useActionState`). The form carries the slug of the organization its
+ * page shows (`organization`): the key is created there, after checking membership and permission
+ * there, whatever another tab has switched to since.
+ *
+ * The response of this action is the only place the plaintext key ever appears: it is not logged,
+ * stored or cached, and the page that renders the list never receives it.
+ */
+export async function createApiKeyAction(_previous: CreateApiKeyResult | null, formData: FormData): Promise<CreateApiKeyResult> {
+  return measured("createApiKeyAction", () => createForMember(formData));
+}
+
+/** A text field as typed (a textarea submits "\r\n" line breaks; the form shows "\n"). */
+function field(formData: FormData, name: string): string {
+  const value = formData.get(name);
+  return typeof value === "string" ? value.replace(/\r\n?/g, "\n") : "";
+}
+
+async function createForMember(formData: FormData): Promise<CreateApiKeyResult> {
+  const values: CreateApiKeyValues = {
+    name: field(formData, "name"),
+    environment: field(formData, "environment"),
+    description: field(formData, "description"),
+  };
+  const access = await memberForAction(formData.get("organization"));
+  if (!access.ok) return { ...access, values };
+  const { member } = access;
+  if (!member.can("api_keys:write")) return { ok: false, message: `Your role can't create API keys in ${member.organization.name}.`, values };
+  const parsed = createApiKeySchema.safeParse(values);
+  if (!parsed.success) {
+    return { ok: false, message: "Check the highlighted fields.", fieldErrors: z.flattenError(parsed.error).fieldErrors, values };
+  }
+  try {
+    const created = await createApiKey({
+      organizationId: member.organization.id,
+      userId: member.user.id,
+      input: parsed.data,
+      actor: await sessionActor(member.user.id),
+    });
+    revalidatePath(settingsPath(member.organization.slug));
+    return { ok: true, data: created };
+  } catch (error) {
+    if (error instanceof ApiKeyError) return { ok: false, message: error.message, values };
+    console.error("[api-keys] create failed", error instanceof Error ? error.message : error);
+    return { ok: false, message: "The key could not be created. Nothing was saved; try again.", values };
+  }
+}
+
+/** Revokes a key of the organization the page shows (`organization`: its slug). */
+export async function revokeApiKeyAction(input: { organization: string; keyId: string }): Promise<ActionResult<{ apiKey: ApiKey }>> {
+  return measured("revokeApiKeyAction", () => revokeForMember(input));
+}
+
+async function revokeForMember(input: { organization: string; keyId: string }): Promise<ActionResult<{ apiKey: ApiKey }>> {
+  // Server actions take whatever a client sends: nothing about the input's shape is trusted.
+  const access = await memberForAction((input as { organization?: unknown } | null)?.organization);
+  if (!access.ok) return access;
+  const { member } = access;
+  const parsed = revokeApiKeySchema.safeParse(input);
+  if (!parsed.success) return { ok: false, message: `That key doesn't exist in ${member.organization.name}. Refresh the list.` };
+  const page = settingsPath(member.organization.slug);
+  try {
+    const apiKey = await revokeApiKey({
+      organizationId: member.organization.id,
+      keyId: parsed.data.keyId,
+      actor: { ...(await sessionActor(member.user.id)), userId: member.user.id, role: member.role },
+    });
+    revalidatePath(page);
+    return { ok: true, data: { apiKey } };
+  } catch (error) {
+    if (error instanceof ApiKeyError) {
+      if (error.code === "already_revoked") revalidatePath(page);
+      return { ok: false, message: error.message };
+    }
+    console.error("[api-keys] revoke failed", error instanceof Error ? error.message : error);
+    return { ok: false, message: "The key could not be revoked. It is still active; try again." };
+  }
+}

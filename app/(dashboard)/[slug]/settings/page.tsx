@@ -1,0 +1,6 @@
+import { redirect } from "next/navigation";
+import { settingsPath } from "@/lib/organization-url";
+
+export default async function Settings({ params }: { params: Promise<{ slug: string }> }) {
+  redirect(settingsPath((await params).slug));
+}
