@@ -1,5 +1,6 @@
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
+import { usesSecureCookies } from "@/lib/auth/cookies";
 import { env } from "@/lib/env";
 import { LAST_ORGANIZATION_COOKIE, organizationSlugOf } from "@/lib/organization-url";
 import { requestId } from "@/lib/request-id";
@@ -36,7 +37,7 @@ function contentSecurityPolicy(nonce: string, https: boolean): string {
 // session (and the organization membership) again on the server. /api answers its own JSON 401s.
 export async function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
-  if (isPrivatePage(pathname) && !(await getToken({ req: request, secret: env().authSecret }))) {
+  if (isPrivatePage(pathname) && !(await getToken({ req: request, secret: env().authSecret, secureCookie: usesSecureCookies(request.headers) }))) {
     const login = new URL("/login", request.url);
     const target = pathname + search;
     if (target !== "/") login.searchParams.set("callbackUrl", target);

@@ -56,3 +56,15 @@ test("signing in again after signing out works, with a new session", async ({ pa
   await page.reload();
   await expect(page).toHaveURL(onPath(API_KEYS_PATH));
 });
+
+test("a forged sign-out (no CSRF token) ends nobody's session", async ({ page }) => {
+  const { email } = demoUser("developer");
+  await signIn(page, email);
+  // What a form on another page could send with the browser's cookies.
+  for (const path of ["/api/auth/signout", "/api/auth/signout/extra"]) {
+    await page.request.post(path, { form: { callbackUrl: "/" }, maxRedirects: 0 });
+  }
+  expect((await (await page.request.get("/api/auth/session")).json()).user?.email).toBe(email);
+  await page.goto(API_KEYS_PATH);
+  await expect(page.getByRole("heading", { name: "API Keys" })).toBeVisible();
+});

@@ -12,7 +12,7 @@ export const LAST_ORGANIZATION_COOKIE = "paygentic_last_org";
 const ORGANIZATION_PAGE = /^\/([^/]+)\/settings(?:\/|$)/;
 
 /** Top-level paths that are not organizations (a slug never takes these names). */
-const RESERVED = new Set(["api", "docs", "login", "settings", "_next"]);
+const RESERVED = new Set(["account", "api", "docs", "invite", "login", "settings", "signup", "_next"]);
 
 /** The organization slug of a dashboard path, or null for any other path. */
 export function organizationSlugOf(pathname: string): string | null {

@@ -22,7 +22,7 @@ export async function onServerStart(): Promise<void> {
       }
       console.error(`[db] not ready yet: ${error instanceof Error ? error.message : String(error)}`);
     });
-  // scripts/start.mjs sets NEXT_MANUAL_SIG_HANDLE so that shutdown is ours: write the pending
+  // scripts/server.mjs sets NEXT_MANUAL_SIG_HANDLE so that shutdown is ours: write the pending
   // last-used times (a rolling restart must not lose them) and close the embedded database cleanly.
   if (process.env.NEXT_MANUAL_SIG_HANDLE) {
     process.once("SIGTERM", () => void shutdown(143));
@@ -30,7 +30,8 @@ export async function onServerStart(): Promise<void> {
   }
 }
 
-// A second signal while closing joins the same close (runtime().close() is shared while it runs).
+// SIGINT during a SIGTERM shutdown (or the reverse) joins the same close: runtime().close() is shared
+// while it runs. A repeated signal of the same kind gets Node's default: exit at once.
 async function shutdown(exitCode: number): Promise<void> {
   const deadline = new Promise((resolve) => setTimeout(resolve, 5_000).unref());
   await Promise.race([runtime().close(), deadline]);

@@ -156,6 +156,9 @@ export function createInvalidationBus(deps: { databaseUrl: string | undefined; d
   async function stop(): Promise<void> {
     stopped = true;
     clearTimeout(heartbeatTimer);
+    // Nobody listens from now on: a runtime used after close() must check every key against the
+    // database rather than trust entries no invalidation can reach any more.
+    if (databaseUrl) keyCache.disable();
     const connection = client;
     client = null;
     if (!connection) return;
@@ -180,10 +183,7 @@ export function ensureInvalidationListener(): void {
   runtime().invalidation.ensureListener();
 }
 
-export function stopInvalidationListener(): Promise<void> {
-  return runtime().invalidation.stop();
-}
-
+/** For tests and the failure drill: the process's subscription connection, if any. */
 export function invalidationListenerClient(): pg.Client | null {
   return runtime().invalidation.client();
 }

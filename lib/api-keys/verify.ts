@@ -6,6 +6,7 @@ import type { KeyCache } from "./cache";
 import { hashApiKey, parseApiKey } from "./format";
 import type { InvalidationBus } from "./invalidation";
 import { toVerifiedKey, type KeyRecord, type VerifiedKey } from "./key";
+import { isDatabaseUnavailable } from "@/lib/db/errors";
 
 /**
  * How a bearer key is checked, in order: shape and checksum (no I/O) → hash → cache → database →
@@ -98,6 +99,8 @@ export function createVerifier(deps: {
       await database.ensure();
       rows = await database.sql().query<Row>(LOOKUP, [hash]);
     } catch (cause) {
+      // An outage is "unavailable" (503: retry); anything else is a bug, and must surface as one.
+      if (!isDatabaseUnavailable(cause)) throw cause;
       return { unavailable: cause };
     }
     const record = rows[0] ? toRecord(rows[0]) : "unknown";

@@ -8,7 +8,7 @@ import { ensureDatabase } from "@/lib/db";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { ROLE_LABELS, type Permission } from "@/lib/permissions";
 import { createLimiter, isRateLimited } from "@/lib/rate-limit";
-import { clientIp, userAgent } from "@/lib/request-info";
+import { addressKey, clientIp, userAgent } from "@/lib/request-info";
 import { requestId as makeRequestId } from "@/lib/request-id";
 import { IdempotencyConflictError } from "@/lib/usage";
 import { blockedForMs, recordAuthFailure } from "./auth-failures";
@@ -164,7 +164,7 @@ async function consumeRateLimit(endpoint: DescribedEndpoint, ip: string): Promis
     limiters.set(endpoint, limiter);
   }
   try {
-    await limiter.consume(ip);
+    await limiter.consume(addressKey(ip));
   } catch (error) {
     if (!isRateLimited(error)) throw error;
     throw rateLimited(error.msBeforeNext, "requests");

@@ -2,7 +2,7 @@ import { Fragment } from "react";
 
 /**
  * The Markdown the endpoint descriptions and error help use: code spans (`like_this`) and nothing
- * else (tests/unit/api-endpoints.test.ts holds them to that). Rendered as elements, never as HTML.
+ * else (tests/integration/api-endpoints.test.ts holds them to that). Rendered as elements, never as HTML.
  */
 export function InlineMarkdown({ text }: { text: string }) {
   return text.split("`").map((part, i) =>

@@ -4,6 +4,7 @@ import { NextRequest } from "next/server";
 import { ApiError } from "@/lib/api/errors";
 import { readLimited } from "@/lib/api/request";
 import { toErrorResponse } from "@/lib/api/with-api-key";
+import { csrfTokenIsValid, usesSecureCookies } from "@/lib/auth/cookies";
 import { authOptions } from "@/lib/auth/options";
 import { revokeSession } from "@/lib/auth/sessions";
 import { ensureDatabase } from "@/lib/db";
@@ -40,8 +41,13 @@ export async function POST(req: NextRequest, context: RouteContext) {
     }
     const body = await readLimited(req);
     const { nextauth } = await context.params;
-    if (nextauth.join("/") === "signout") {
-      const token = await getToken({ req, secret: env().authSecret });
+    // next-auth picks the action from the first segment; it signs out only with a valid CSRF token,
+    // and so does this: a forged cross-site form must not end anybody's session.
+    const secure = usesSecureCookies(req.headers);
+    const csrfCookie = req.cookies.get(secure ? "__Host-next-auth.csrf-token" : "next-auth.csrf-token")?.value;
+    const formToken = new URLSearchParams(Buffer.from(body).toString("utf8")).get("csrfToken");
+    if (nextauth[0] === "signout" && csrfTokenIsValid(formToken, csrfCookie, env().authSecret)) {
+      const token = await getToken({ req, secret: env().authSecret, secureCookie: secure });
       if (typeof token?.sid === "string") {
         await ensureDatabase();
         await revokeSession(token.sid);
