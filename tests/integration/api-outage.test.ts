@@ -58,7 +58,8 @@ describe("the database unreachable", () => {
   it("liveness stays up; readiness says 503", async () => {
     expect((await call(health, { path: "/api/health" })).status).toBe(200);
     const readiness = await call(ready, { path: "/api/health/ready" });
-    expect(readiness.status).toBe(503);
+    // The error model, as its description (and so /docs/api and OpenAPI) says.
+    expectApiError(readiness, 503, "api_error", "service_unavailable");
     expect(readiness.headers.get("x-request-id")).toBeTruthy();
   });
 });

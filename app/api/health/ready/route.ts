@@ -1,3 +1,4 @@
+import { ApiError } from "@/lib/api/errors";
 import { API } from "@/lib/api/endpoints";
 import { route } from "@/lib/api/with-api-key";
 import { ensureDatabase, sql } from "@/lib/db";
@@ -6,18 +7,23 @@ export const dynamic = "force-dynamic";
 
 const TIMEOUT_MS = 2_000;
 
-// Readiness: 200 only when the database answers (and is migrated) within the timeout. The 503 is
-// for load balancers, not API clients: a plain status body rather than the error model.
+// Readiness: 200 only when the database answers (and is migrated) within the timeout; else 503 in
+// the error model, like every other error (load balancers read the status).
 export const { GET, POST, PUT, PATCH, DELETE } = route(API.ready, {
   GET: async () => {
+    let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
         ensureDatabase().then(() => sql().query("SELECT 1")),
-        new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), TIMEOUT_MS).unref()),
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("timeout")), TIMEOUT_MS))),
       ]);
       return { status: "ok", database: "ok" } as const;
     } catch {
-      return Response.json({ status: "unavailable", database: "unreachable" }, { status: 503, headers: { "Cache-Control": "no-store" } });
+      throw new ApiError("service_unavailable", "The database isn't answering: take this instance out of the load balancer until it does.", {
+        headers: { "Retry-After": "5" },
+      });
+    } finally {
+      clearTimeout(timer);
     }
   },
 });
