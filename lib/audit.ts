@@ -8,11 +8,21 @@ export type AuditActor = {
   userAgent: string | null;
 };
 
-export type AuditAction =
-  | "api_key.created"
-  | "api_key.revoked"
-  | "member.role_changed"
-  | "member.removed";
+/** Every action the audit log records (the spec's list); the audit log page filters by these. */
+export const AUDIT_ACTIONS = [
+  "api_key.created",
+  "api_key.updated",
+  "api_key.rolled",
+  "api_key.revoked",
+  "member.invited",
+  "member.joined",
+  "member.role_changed",
+  "member.removed",
+  "member.left",
+  "invitation.revoked",
+  "organization.created",
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 type Tx = Pick<Prisma.TransactionClient, "auditEvent">;
 
@@ -23,7 +33,7 @@ export async function recordAudit(
     organizationId: string;
     actor: AuditActor;
     action: AuditAction;
-    target: { type: "api_key" | "member"; id: string };
+    target: { type: "api_key" | "member" | "invitation" | "organization"; id: string };
     metadata?: Prisma.InputJsonValue;
   },
 ): Promise<void> {

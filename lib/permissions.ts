@@ -12,6 +12,7 @@ export const PERMISSIONS = [
   "api_keys:write",
   "api_keys:manage",
   "members:manage",
+  "audit_log:read",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -40,8 +40,8 @@ const HEX64 = /[0-9a-f]{64}/i;
 
 // From the spec's table, not from lib/permissions: the test must not grade its own homework.
 const SPEC_PERMISSIONS: Record<Role, string[]> = {
-  owner: ["organization:read", "usage:read", "usage:write", "api_keys:read", "api_keys:write", "api_keys:manage", "members:manage"],
-  admin: ["organization:read", "usage:read", "usage:write", "api_keys:read", "api_keys:write", "api_keys:manage", "members:manage"],
+  owner: ["organization:read", "usage:read", "usage:write", "api_keys:read", "api_keys:write", "api_keys:manage", "members:manage", "audit_log:read"],
+  admin: ["organization:read", "usage:read", "usage:write", "api_keys:read", "api_keys:write", "api_keys:manage", "members:manage", "audit_log:read"],
   developer: ["organization:read", "usage:read", "usage:write", "api_keys:read", "api_keys:write"],
   viewer: ["organization:read", "usage:read", "api_keys:read", "api_keys:write"],
 };

@@ -10,6 +10,7 @@ const SPEC: Record<Permission, Role[]> = {
   "api_keys:write": ["owner", "admin", "developer", "viewer"],
   "api_keys:manage": ["owner", "admin"],
   "members:manage": ["owner", "admin"],
+  "audit_log:read": ["owner", "admin"],
 };
 
 describe("permissions", () => {
