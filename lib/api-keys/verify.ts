@@ -18,10 +18,13 @@ export type { VerifiedKey };
 export type VerificationFailure =
   | { ok: false; code: "malformed_api_key" }
   | { ok: false; code: "invalid_api_key" }
-  | { ok: false; code: "revoked_api_key"; revokedAt: Date }
-  | { ok: false; code: "expired_api_key"; expiredAt: Date }
+  // A refused key that was identified: which one, so that its refusals can be counted.
+  | { ok: false; code: "revoked_api_key"; revokedAt: Date; key: RefusedKey }
+  | { ok: false; code: "expired_api_key"; expiredAt: Date; key: RefusedKey }
   // The database could not answer: the caller must refuse (503), never guess.
   | { ok: false; code: "unavailable"; cause: unknown };
+
+export type RefusedKey = { keyId: string; organizationId: string };
 
 export type Verification = { ok: true; key: VerifiedKey } | VerificationFailure;
 
@@ -117,9 +120,10 @@ export function createVerifier(deps: {
       const record = keyCache.get(hash) ?? (await lookup(hash));
       if (record === "unknown") return { ok: false, code: "invalid_api_key" };
       if ("unavailable" in record) return { ok: false, code: "unavailable", cause: record.unavailable };
-      if (record.revokedAt) return { ok: false, code: "revoked_api_key", revokedAt: record.revokedAt };
+      const refused = { keyId: record.id, organizationId: record.organization.id };
+      if (record.revokedAt) return { ok: false, code: "revoked_api_key", revokedAt: record.revokedAt, key: refused };
       if (record.expiresAt && record.expiresAt.getTime() <= now) {
-        return { ok: false, code: "expired_api_key", expiredAt: record.expiresAt };
+        return { ok: false, code: "expired_api_key", expiredAt: record.expiresAt, key: refused };
       }
       // Removing a member revokes their keys; this also covers a membership deleted any other way.
       if (!record.role) return { ok: false, code: "invalid_api_key" };
