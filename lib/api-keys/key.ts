@@ -24,6 +24,13 @@ export type ApiKey = {
   revokeReason: string | null;
   revokedBy: Person | null;
   owner: Person;
+  /** Who created it: the owner, or an admin who rolled the owner's key; null if since deleted. */
+  createdBy: Person | null;
+  /** null: the key inherits its owner's role; otherwise what it is restricted to. */
+  restrictions: Permission[] | null;
+  /** Set once the key was rolled: its replacement, and when. */
+  rolledTo: { id: string; last4: string } | null;
+  rolledAt: string | null;
 };
 
 export type Person = { id: string; name: string; email: string };
@@ -43,19 +50,21 @@ export function maskApiKey(prefix: string, last4: string): string {
 }
 
 /** One row of the dashboard's key table: display fields only, masked on the server. */
-export type ApiKeyRow = Omit<ApiKey, "livemode" | "prefix" | "revokedBy"> & {
+export type ApiKeyRow = Omit<ApiKey, "livemode" | "prefix" | "revokedBy" | "createdBy"> & {
   /** "sk_live_…Ab3d" */
   maskedKey: string;
   revokedBy: Pick<Person, "name"> | null;
+  createdBy: Pick<Person, "name"> | null;
 };
 
 export function toApiKeyRow(key: ApiKey): ApiKeyRow {
   // eslint-disable-next-line @typescript-eslint/no-unused-vars -- taken out: the table shows the environment instead
-  const { livemode, prefix, revokedBy, owner, ...rest } = key;
+  const { livemode, prefix, revokedBy, createdBy, owner, ...rest } = key;
   return {
     ...rest,
     maskedKey: maskApiKey(prefix, key.last4),
     revokedBy: revokedBy ? { name: revokedBy.name } : null,
+    createdBy: createdBy ? { name: createdBy.name } : null,
     // Exactly these fields: whatever else a Person gains must not reach the browser unasked.
     owner: { id: owner.id, name: owner.name, email: owner.email },
   };
@@ -69,15 +78,21 @@ type WithDates<T, K extends keyof T> = Omit<T, K> & { [P in K]: null extends T[P
  * key belongs and what its owner may do now. Timestamps as Dates, so that a cache hit parses
  * nothing; expiry is judged per request, against `expiresAt`.
  */
-export type KeyRecord = WithDates<Pick<ApiKey, "id" | "name" | "environment" | "last4" | "createdAt" | "expiresAt" | "revokedAt" | "owner">, "createdAt" | "expiresAt" | "revokedAt"> & {
+export type KeyRecord = WithDates<
+  Pick<ApiKey, "id" | "name" | "environment" | "last4" | "createdAt" | "expiresAt" | "revokedAt" | "owner" | "restrictions">,
+  "createdAt" | "expiresAt" | "revokedAt"
+> & {
   organization: OrganizationRef;
   /** null when the owner is no longer a member of the key's organization. */
   role: Role | null;
+  /** Effective: the owner's role ∩ the key's restriction (lib/api-keys/rules.ts). */
   permissions: ReadonlySet<Permission>;
+  /** The replacement's last 4 characters, when the key was rolled (the expiry message names it). */
+  rolledToLast4: string | null;
 };
 
 /** A key that passed verification: what an API handler knows about its caller. */
-export type VerifiedKey = Pick<KeyRecord, "name" | "environment" | "last4" | "organization" | "permissions"> &
+export type VerifiedKey = Pick<KeyRecord, "name" | "environment" | "last4" | "organization" | "permissions" | "restrictions"> &
   Pick<ApiKey, "livemode"> & {
     keyId: string;
     hash: string;
@@ -100,5 +115,6 @@ export function toVerifiedKey(record: KeyRecord, role: Role, hash: string): Veri
     user: record.owner,
     role,
     permissions: record.permissions,
+    restrictions: record.restrictions,
   };
 }

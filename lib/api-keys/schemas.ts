@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { PERMISSIONS } from "@/lib/permissions";
+import { EXPIRATIONS, ROLL_OVERLAPS } from "./rules";
 import { hasVisibleCharacter, invisibleMessage, isVisibleLine, isVisibleText, safeId, safeText } from "@/lib/validation";
 
 export const ENVIRONMENTS = ["production", "staging", "development"] as const;
@@ -14,25 +16,33 @@ export const NAME_MAX = 64;
 export const DESCRIPTION_MAX = 500;
 export const MAX_ACTIVE_KEYS_PER_MEMBER = 100;
 
+// Names and descriptions are shown to other members (revoke dialogs, the audit log): a bidi
+// override or a zero-width character could make one key pass for another.
+export const apiKeyNameSchema = z
+  .string({ message: "Enter a name." })
+  .trim()
+  .min(1, "Enter a name, e.g. the application that will use the key.")
+  .max(NAME_MAX, `Use at most ${NAME_MAX} characters.`)
+  .refine(isVisibleLine, invisibleMessage("Name"))
+  .refine((name) => !isVisibleLine(name) || hasVisibleCharacter(name), "Use at least one letter or digit: this name would display as blank.");
+
+export const apiKeyDescriptionSchema = z
+  .string()
+  .trim()
+  .max(DESCRIPTION_MAX, `Use at most ${DESCRIPTION_MAX} characters.`)
+  .refine(isVisibleText, invisibleMessage("Description"))
+  .transform((v) => (v ? v.replace(/\r\n?/g, "\n") : null));
+
 /** One schema for the create form (client-side hints) and createApiKeyAction (the authority). */
 export const createApiKeySchema = z.object({
-  // Names and descriptions are shown to other members (revoke dialogs, the audit log): a bidi
-  // override or a zero-width character could make one key pass for another.
-  name: z
-    .string({ message: "Enter a name." })
-    .trim()
-    .min(1, "Enter a name, e.g. the application that will use the key.")
-    .max(NAME_MAX, `Use at most ${NAME_MAX} characters.`)
-    .refine(isVisibleLine, invisibleMessage("Name"))
-    .refine((name) => !isVisibleLine(name) || hasVisibleCharacter(name), "Use at least one letter or digit: this name would display as blank."),
+  name: apiKeyNameSchema,
   environment: z.enum(ENVIRONMENTS, { message: "Choose Production, Staging or Development." }),
-  description: z
-    .string()
-    .trim()
-    .max(DESCRIPTION_MAX, `Use at most ${DESCRIPTION_MAX} characters.`)
-    .refine(isVisibleText, invisibleMessage("Description"))
-    .optional()
-    .transform((v) => (v ? v.replace(/\r\n?/g, "\n") : undefined)),
+  description: apiKeyDescriptionSchema.optional().transform((v) => v ?? undefined),
+  expiration: z.enum(EXPIRATIONS, { message: "Choose when the key expires." }).default("never"),
+  /** YYYY-MM-DD, with expiration "custom"; checked against the clock by expiresAtFor. */
+  expiresOn: z.string().max(10).optional(),
+  access: z.enum(["inherit", "restricted"], { message: "Choose Inherit my role or Restricted." }).default("inherit"),
+  permissions: z.array(z.enum(PERMISSIONS, { message: "Choose permissions from the list." })).max(PERMISSIONS.length).default([]),
 });
 export type CreateApiKeyInput = z.infer<typeof createApiKeySchema>;
 
@@ -40,7 +50,17 @@ export const keyIdSchema = safeId;
 
 export const revokeApiKeySchema = z.object({ keyId: keyIdSchema });
 
-export const KEY_STATUSES = ["active", "revoked"] as const;
+/** The Edit dialog: name and description, the same rules as creation. */
+export const updateApiKeyFormSchema = z.object({ keyId: keyIdSchema, name: apiKeyNameSchema, description: apiKeyDescriptionSchema });
+
+export const rollApiKeyFormSchema = z.object({
+  keyId: keyIdSchema,
+  overlapSeconds: z.coerce.number().int().refine((n) => ROLL_OVERLAPS.some((o) => o.seconds === n), "Choose when the old key stops working."),
+});
+
+export const revokeApiKeysSchema = z.object({ keyIds: z.array(keyIdSchema).min(1, "Select at least one key.").max(100, "Select at most 100 keys at a time.") });
+
+export const KEY_STATUSES = ["active", "expiring", "inactive", "expired", "revoked"] as const;
 export const KEY_SORTS = ["created", "last_used"] as const;
 
 /** The key list's URL state (/{slug}/settings/api-keys?status=…&sort=…). Bad values fall back to defaults. */

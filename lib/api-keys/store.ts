@@ -1,10 +1,11 @@
 import "server-only";
 import { recordAudit, type AuditActor } from "@/lib/audit";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { can, type Role } from "@/lib/permissions";
+import { can, type Permission, type Role } from "@/lib/permissions";
 import { runtime, type Runtime } from "@/lib/runtime";
 import { generateApiKey, hashApiKey, modeForEnvironment } from "./format";
 import { isLivemode, type ApiKey } from "./key";
+import { effectivePermissions, EXPIRES_SOON_MS, INACTIVE_NEVER_USED_MS, INACTIVE_UNUSED_MS, parseRestrictions, rollExpiries } from "./rules";
 import {
   ENVIRONMENT_LABELS,
   ENVIRONMENTS,
@@ -17,7 +18,7 @@ import {
 // Each function works in a runtime (database, invalidations), the process's unless given: a test
 // passes a second runtime to act as another instance of the app.
 
-export type ApiKeyErrorCode = "limit_reached" | "not_found" | "forbidden" | "already_revoked";
+export type ApiKeyErrorCode = "limit_reached" | "not_found" | "forbidden" | "already_revoked" | "already_rolled" | "expired" | "invalid";
 
 export class ApiKeyError extends Error {
   constructor(
@@ -43,6 +44,10 @@ const VIEW_SELECT = {
   revokeReason: true,
   revokedBy: { select: { id: true, name: true, email: true } },
   user: { select: { id: true, name: true, email: true } },
+  createdBy: { select: { id: true, name: true, email: true } },
+  restrictions: true,
+  rolledTo: { select: { id: true, last4: true } },
+  rolledAt: true,
 } satisfies Prisma.ApiKeySelect;
 
 type ViewRow = Prisma.ApiKeyGetPayload<{ select: typeof VIEW_SELECT }>;
@@ -68,6 +73,10 @@ function toKey(row: ViewRow): ApiKey {
     revokeReason: row.revokeReason,
     revokedBy: row.revokedBy,
     owner: row.user,
+    createdBy: row.createdBy,
+    restrictions: parseRestrictions(row.restrictions),
+    rolledTo: row.rolledTo,
+    rolledAt: iso(row.rolledAt),
   };
 }
 
@@ -78,18 +87,32 @@ function escapeLike(value: string): string {
 
 export type CreatedApiKey = { key: string; apiKey: ApiKey; duplicateName: boolean };
 
+/**
+ * Creates a key for `userId` (the creator). `expiresAt` and `restrictions` come checked by the
+ * caller against lib/api-keys/rules.ts; the restriction is checked again here against the creator's
+ * role as of this transaction, so a demotion a moment ago can't be outrun.
+ */
 export async function createApiKey(params: {
   organizationId: string;
   userId: string;
-  input: CreateApiKeyInput;
+  input: Pick<CreateApiKeyInput, "name" | "environment" | "description">;
+  expiresAt?: Date | null;
+  restrictions?: Permission[] | null;
   actor: AuditActor;
 }, rt: Runtime = runtime()): Promise<CreatedApiKey> {
   const { organizationId, userId, input, actor } = params;
+  const restrictions = params.restrictions ?? null;
   const generated = generateApiKey(modeForEnvironment(input.environment));
   return rt.database.prisma().$transaction(async (tx) => {
     // Serialises creates per member so two concurrent requests can't both take the 100th slot.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`api_key_create:${organizationId}:${userId}`}))`;
-    const active = await tx.apiKey.count({ where: { organizationId, userId, revokedAt: null } });
+    if (restrictions) {
+      const role = await actorRole(tx, organizationId, userId);
+      const beyond = restrictions.filter((p) => !role || !can(role, p));
+      if (beyond.length > 0) throw new ApiKeyError("invalid", `Your role doesn't have ${beyond.join(", ")}: a key can't have more than its owner.`);
+    }
+    const now = rt.clock.now();
+    const active = await tx.apiKey.count({ where: { organizationId, userId, ...statusFilter("active", now) } });
     if (active >= MAX_ACTIVE_KEYS_PER_MEMBER) {
       throw new ApiKeyError(
         "limit_reached",
@@ -97,7 +120,7 @@ export async function createApiKey(params: {
       );
     }
     const duplicate = await tx.apiKey.findFirst({
-      where: { organizationId, userId, revokedAt: null, name: { equals: escapeLike(input.name), mode: "insensitive" } },
+      where: { organizationId, userId, ...statusFilter("active", now), name: { equals: escapeLike(input.name), mode: "insensitive" } },
       select: { id: true },
     });
     const row = await tx.apiKey.create({
@@ -110,6 +133,9 @@ export async function createApiKey(params: {
         prefix: generated.prefix,
         last4: generated.last4,
         hash: hashApiKey(generated.key, rt.env.apiKeyHashSecret),
+        expiresAt: params.expiresAt ?? null,
+        restrictions: restrictions ?? undefined,
+        createdById: userId,
       },
       select: VIEW_SELECT,
     });
@@ -118,7 +144,13 @@ export async function createApiKey(params: {
       actor,
       action: "api_key.created",
       target: { type: "api_key", id: row.id },
-      metadata: { name: row.name, environment: row.environment, owner_id: userId },
+      metadata: {
+        name: row.name,
+        environment: row.environment,
+        owner_id: userId,
+        expires_at: iso(row.expiresAt),
+        restrictions: restrictions ?? null,
+      },
     });
     return { key: generated.key, apiKey: toKey(row), duplicateName: duplicate !== null };
   });
@@ -147,10 +179,49 @@ function searchFilter(q: string): Prisma.ApiKeyWhereInput {
   };
 }
 
+/**
+ * What each status filter of the list means. Active: not revoked and not past its expiry (a rolled
+ * key in its overlap is active). Expiring: active, expiring within 7 days. Expired: past its expiry,
+ * never revoked. Inactive: active, unused for 30 days or never used and created over 7 days ago.
+ */
+export function statusFilter(status: ListApiKeysQuery["status"], now: number): Prisma.ApiKeyWhereInput {
+  const at = new Date(now);
+  const active: Prisma.ApiKeyWhereInput = { revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: at } }] };
+  switch (status) {
+    case "revoked":
+      return { revokedAt: { not: null } };
+    case "expired":
+      return { revokedAt: null, expiresAt: { lte: at } };
+    case "expiring":
+      return { revokedAt: null, expiresAt: { gt: at, lte: new Date(now + EXPIRES_SOON_MS) } };
+    case "inactive":
+      return {
+        AND: [
+          active,
+          {
+            OR: [
+              { lastUsedAt: { lt: new Date(now - INACTIVE_UNUSED_MS) } },
+              { lastUsedAt: null, createdAt: { lt: new Date(now - INACTIVE_NEVER_USED_MS) } },
+            ],
+          },
+        ],
+      };
+    default:
+      return active;
+  }
+}
+
+/** How many active keys (of one member, or all) expire within 7 days: the page's notice. */
+export async function countExpiringSoon(organizationId: string, ownerId: string | undefined, rt: Runtime = runtime()): Promise<number> {
+  return rt.database.prisma().apiKey.count({
+    where: { organizationId, ...(ownerId ? { userId: ownerId } : {}), ...statusFilter("expiring", rt.clock.now()) },
+  });
+}
+
 /** The names of a member's active keys, so the create form can warn about a duplicate as it is typed. */
 export async function listActiveKeyNames(organizationId: string, userId: string, rt: Runtime = runtime()): Promise<string[]> {
   const rows = await rt.database.prisma().apiKey.findMany({
-    where: { organizationId, userId, revokedAt: null },
+    where: { organizationId, userId, ...statusFilter("active", rt.clock.now()) },
     select: { name: true },
     take: MAX_ACTIVE_KEYS_PER_MEMBER,
   });
@@ -169,7 +240,7 @@ export async function listApiKeys(params: {
   const where: Prisma.ApiKeyWhereInput = {
     organizationId,
     ...(ownerId ? { userId: ownerId } : {}),
-    revokedAt: query.status === "revoked" ? { not: null } : null,
+    ...statusFilter(query.status, rt.clock.now()),
     ...(query.environment ? { environment: query.environment } : {}),
     ...(query.q ? searchFilter(query.q) : {}),
   };
@@ -201,7 +272,34 @@ export async function getApiKey(organizationId: string, keyId: string, rt: Runti
   return row ? toKey(row) : null;
 }
 
-export type RevokeActor = AuditActor & { userId: string; role: Role };
+/**
+ * Who acts on a key. Through the API the actor is a key, whose restriction narrows its owner's
+ * role: `restrictions` makes the store's own permission check use the same intersection.
+ */
+/**
+ * One key as `viewer` may see it: their own with api_keys:read, anyone's with api_keys:manage
+ * (`permissions`: a member's role, or a key's effective set). Throws not_found / forbidden.
+ */
+export async function readApiKey(params: {
+  organizationId: string;
+  keyId: string;
+  viewer: { userId: string; permissions: ReadonlySet<Permission> };
+}, rt: Runtime = runtime()): Promise<ApiKey> {
+  const key = await getApiKey(params.organizationId, params.keyId, rt);
+  if (!key) throw new ApiKeyError("not_found", "That key doesn't exist in this organization.");
+  const own = key.owner.id === params.viewer.userId;
+  if (!params.viewer.permissions.has(own ? "api_keys:read" : "api_keys:manage")) {
+    throw new ApiKeyError("forbidden", own ? "Your role can't view keys." : "Only owners and admins can view another member's key.");
+  }
+  return key;
+}
+
+export type RevokeActor = AuditActor & { userId: string; role: Role; restrictions?: Permission[] | null };
+
+/** Whether the actor, with their role as of this transaction, holds `permission`. */
+function actorMay(role: Role | null, actor: RevokeActor, permission: Permission): boolean {
+  return role !== null && effectivePermissions(role, actor.restrictions ?? null).includes(permission);
+}
 
 /**
  * The actor's role as of this transaction: the caller's copy (from the session or the key cache)
@@ -235,7 +333,7 @@ export async function revokeApiKey(params: {
     if (!key) throw new ApiKeyError("not_found", "That key doesn't exist in this organization. Refresh the list.");
     const permission = key.userId === actor.userId ? "api_keys:write" : "api_keys:manage";
     const role = await actorRole(tx, organizationId, actor.userId);
-    if (!role || !can(role, permission)) {
+    if (!actorMay(role, actor, permission)) {
       throw new ApiKeyError(
         "forbidden",
         key.userId === actor.userId
@@ -267,6 +365,207 @@ export async function revokeApiKey(params: {
   });
   await rt.invalidation.publish({ keyHashes: [result.hash] });
   return result.apiKey;
+}
+
+/** The caller may act on this key: their own with api_keys:write, anyone's with api_keys:manage (role as of `tx`). */
+async function authorizeKeyAction(
+  tx: Prisma.TransactionClient,
+  organizationId: string,
+  key: { userId: string },
+  actor: RevokeActor,
+  verb: string,
+): Promise<void> {
+  const own = key.userId === actor.userId;
+  const role = await actorRole(tx, organizationId, actor.userId);
+  if (!actorMay(role, actor, own ? "api_keys:write" : "api_keys:manage")) {
+    throw new ApiKeyError(
+      "forbidden",
+      own ? `Your role can't ${verb} keys.` : `Only owners and admins can ${verb} another member's key. Ask an admin of this organization.`,
+    );
+  }
+}
+
+export type UpdateApiKeyInput = { name?: string; description?: string | null };
+
+/** Renames a key or changes its description (own key: api_keys:write; any: api_keys:manage). */
+export async function updateApiKey(params: {
+  organizationId: string;
+  keyId: string;
+  input: UpdateApiKeyInput;
+  actor: RevokeActor;
+}, rt: Runtime = runtime()): Promise<ApiKey> {
+  const { organizationId, keyId, input, actor } = params;
+  const result = await rt.database.prisma().$transaction(async (tx) => {
+    const key = await tx.apiKey.findFirst({
+      where: { id: keyId, organizationId },
+      select: { id: true, userId: true, hash: true, name: true, description: true, revokedAt: true },
+    });
+    if (!key) throw new ApiKeyError("not_found", "That key doesn't exist in this organization. Refresh the list.");
+    await authorizeKeyAction(tx, organizationId, key, actor, "edit");
+    if (key.revokedAt) throw new ApiKeyError("already_revoked", "This key is revoked: there is nothing to edit. Refresh the list.");
+    const changes: { name?: string; description?: string | null } = {};
+    if (input.name !== undefined && input.name !== key.name) changes.name = input.name;
+    if (input.description !== undefined && (input.description ?? null) !== key.description) changes.description = input.description ?? null;
+    if (Object.keys(changes).length > 0) {
+      await tx.apiKey.update({ where: { id: key.id }, data: changes });
+      const before = Object.fromEntries(Object.keys(changes).map((field) => [field, key[field as keyof typeof changes]]));
+      await recordAudit(tx, {
+        organizationId,
+        actor,
+        action: "api_key.updated",
+        target: { type: "api_key", id: key.id },
+        metadata: { name: changes.name ?? key.name, owner_id: key.userId, before, after: changes },
+      });
+    }
+    const row = await tx.apiKey.findUniqueOrThrow({ where: { id: key.id }, select: VIEW_SELECT });
+    return { apiKey: toKey(row), hash: key.hash, changed: Object.keys(changes).length > 0 };
+  });
+  // The verification cache holds the name (GET /me shows it).
+  if (result.changed) await rt.invalidation.publish({ keyHashes: [result.hash] });
+  return result.apiKey;
+}
+
+export type RolledApiKey = { key: string; apiKey: ApiKey; old: ApiKey };
+
+/**
+ * Rolls a key: one transaction creates the replacement (same owner, name, description,
+ * environment and restriction; a fresh expiry of the same length if the old one had one), gives the
+ * old key `overlapSeconds` more to live and links old → new. Of two concurrent rolls of one key, one
+ * succeeds and the other is refused (the link is set only where none was).
+ */
+export async function rollApiKey(params: {
+  organizationId: string;
+  keyId: string;
+  overlapSeconds: number;
+  actor: RevokeActor;
+}, rt: Runtime = runtime()): Promise<RolledApiKey> {
+  const { organizationId, keyId, overlapSeconds, actor } = params;
+  const result = await rt.database.prisma().$transaction(async (tx) => {
+    const old = await tx.apiKey.findFirst({
+      where: { id: keyId, organizationId },
+      select: {
+        id: true, userId: true, hash: true, name: true, description: true, environment: true, restrictions: true,
+        createdAt: true, expiresAt: true, revokedAt: true, rolledToId: true, rolledTo: { select: { last4: true } },
+      },
+    });
+    if (!old) throw new ApiKeyError("not_found", "That key doesn't exist in this organization. Refresh the list.");
+    await authorizeKeyAction(tx, organizationId, old, actor, "roll");
+    if (old.revokedAt) throw new ApiKeyError("already_revoked", "This key is revoked, so it can't be rolled. Create a new key instead.");
+    if (old.rolledToId) {
+      throw new ApiKeyError(
+        "already_rolled",
+        `This key was already rolled${old.rolledTo ? `; its replacement ends in ${old.rolledTo.last4}` : ""}. Roll the replacement instead.`,
+      );
+    }
+    const now = rt.clock.now();
+    if (old.expiresAt && old.expiresAt.getTime() <= now) {
+      throw new ApiKeyError("expired", "This key has expired, so it can't be rolled. Create a new key instead.");
+    }
+    const { oldExpiresAt, newExpiresAt } = rollExpiries(old, now, overlapSeconds);
+    const generated = generateApiKey(modeForEnvironment(old.environment));
+    const created = await tx.apiKey.create({
+      data: {
+        organizationId,
+        userId: old.userId,
+        name: old.name,
+        description: old.description,
+        environment: old.environment,
+        prefix: generated.prefix,
+        last4: generated.last4,
+        hash: hashApiKey(generated.key, rt.env.apiKeyHashSecret),
+        expiresAt: newExpiresAt,
+        restrictions: old.restrictions ?? undefined,
+        createdById: actor.userId,
+      },
+      select: { id: true, last4: true },
+    });
+    const linked = await tx.apiKey.updateMany({
+      where: { id: old.id, organizationId, rolledToId: null, revokedAt: null },
+      data: { rolledToId: created.id, rolledAt: new Date(now), expiresAt: oldExpiresAt },
+    });
+    if (linked.count === 0) throw new ApiKeyError("already_rolled", "This key was just rolled or revoked by someone else. Refresh the list.");
+    await recordAudit(tx, {
+      organizationId,
+      actor,
+      action: "api_key.rolled",
+      target: { type: "api_key", id: old.id },
+      metadata: {
+        name: old.name,
+        owner_id: old.userId,
+        new_key_id: created.id,
+        new_key_last4: created.last4,
+        before: { expires_at: iso(old.expiresAt) },
+        after: { expires_at: oldExpiresAt.toISOString() },
+        new_key_expires_at: iso(newExpiresAt),
+      },
+    });
+    await recordAudit(tx, {
+      organizationId,
+      actor,
+      action: "api_key.created",
+      target: { type: "api_key", id: created.id },
+      metadata: { name: old.name, environment: old.environment, owner_id: old.userId, rolled_from: old.id, expires_at: iso(newExpiresAt) },
+    });
+    const [newRow, oldRow] = await Promise.all([
+      tx.apiKey.findUniqueOrThrow({ where: { id: created.id }, select: VIEW_SELECT }),
+      tx.apiKey.findUniqueOrThrow({ where: { id: old.id }, select: VIEW_SELECT }),
+    ]);
+    return { key: generated.key, apiKey: toKey(newRow), old: toKey(oldRow), hash: old.hash };
+  });
+  // The old key's cached record has no expiry (or a later one) and no replacement: drop it.
+  await rt.invalidation.publish({ keyHashes: [result.hash] });
+  return { key: result.key, apiKey: result.apiKey, old: result.old };
+}
+
+export const MAX_BULK_REVOKE = 100;
+
+/**
+ * Revokes several keys at once (the list's "Revoke selected"): one transaction, all or nothing —
+ * if the actor may not revoke one of them, none is revoked. Keys already revoked are skipped.
+ */
+export async function revokeApiKeys(params: {
+  organizationId: string;
+  keyIds: string[];
+  actor: RevokeActor;
+}, rt: Runtime = runtime()): Promise<{ revoked: ApiKey[]; skipped: number }> {
+  const { organizationId, actor } = params;
+  const keyIds = [...new Set(params.keyIds)];
+  if (keyIds.length === 0) return { revoked: [], skipped: 0 };
+  if (keyIds.length > MAX_BULK_REVOKE) throw new ApiKeyError("invalid", `Select at most ${MAX_BULK_REVOKE} keys at a time.`);
+  const result = await rt.database.prisma().$transaction(async (tx) => {
+    const keys = await tx.apiKey.findMany({
+      where: { id: { in: keyIds }, organizationId },
+      select: { id: true, userId: true, hash: true, name: true, revokedAt: true },
+    });
+    if (keys.length !== keyIds.length) throw new ApiKeyError("not_found", "Some of these keys no longer exist in this organization. Refresh the list.");
+    const role = await actorRole(tx, organizationId, actor.userId);
+    const others = keys.filter((k) => k.userId !== actor.userId);
+    if (!actorMay(role, actor, "api_keys:write") || (others.length > 0 && !actorMay(role, actor, "api_keys:manage"))) {
+      throw new ApiKeyError("forbidden", "Only owners and admins can revoke other members' keys. Nothing was revoked.");
+    }
+    const revokedAt = new Date();
+    const done: typeof keys = [];
+    for (const key of keys.filter((k) => !k.revokedAt)) {
+      // Guarded like a single revoke: a key revoked meanwhile is skipped, not revoked (or audited) twice.
+      const updated = await tx.apiKey.updateMany({
+        where: { id: key.id, organizationId, revokedAt: null },
+        data: { revokedAt, revokedById: actor.userId, revokeReason: "revoked_by_user" },
+      });
+      if (updated.count === 0) continue;
+      done.push(key);
+      await recordAudit(tx, {
+        organizationId,
+        actor,
+        action: "api_key.revoked",
+        target: { type: "api_key", id: key.id },
+        metadata: { name: key.name, reason: "revoked_by_user", owner_id: key.userId, bulk: true },
+      });
+    }
+    const rows = await tx.apiKey.findMany({ where: { id: { in: done.map((k) => k.id) } }, select: VIEW_SELECT });
+    return { revoked: rows.map(toKey), hashes: done.map((k) => k.hash), skipped: keys.length - done.length };
+  });
+  if (result.hashes.length > 0) await rt.invalidation.publish({ keyHashes: result.hashes });
+  return { revoked: result.revoked, skipped: result.skipped };
 }
 
 /** Inside a member-removal transaction: revoke every active key the member has in the organization. */

@@ -1,11 +1,12 @@
 import "server-only";
 import type { Database } from "@/lib/db";
-import { isRole, permissionsOf } from "@/lib/permissions";
+import { isRole } from "@/lib/permissions";
 import { runtime, type Clock } from "@/lib/runtime";
 import type { KeyCache } from "./cache";
 import { hashApiKey, parseApiKey } from "./format";
 import type { InvalidationBus } from "./invalidation";
 import { toVerifiedKey, type KeyRecord, type VerifiedKey } from "./key";
+import { effectivePermissions, parseRestrictions } from "./rules";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 
 /**
@@ -20,7 +21,7 @@ export type VerificationFailure =
   | { ok: false; code: "invalid_api_key" }
   // A refused key that was identified: which one, so that its refusals can be counted.
   | { ok: false; code: "revoked_api_key"; revokedAt: Date; key: RefusedKey }
-  | { ok: false; code: "expired_api_key"; expiredAt: Date; key: RefusedKey }
+  | { ok: false; code: "expired_api_key"; expiredAt: Date; key: RefusedKey; rolledToLast4: string | null }
   // The database could not answer: the caller must refuse (503), never guess.
   | { ok: false; code: "unavailable"; cause: unknown };
 
@@ -36,6 +37,8 @@ type Row = {
   created_at: Date;
   expires_at: Date | null;
   revoked_at: Date | null;
+  restrictions: unknown;
+  rolled_to_last4: string | null;
   organization_id: string;
   organization_name: string;
   organization_slug: string;
@@ -53,6 +56,7 @@ const LOOKUP = `
          k."createdAt" AT TIME ZONE 'UTC' AS created_at,
          k."expiresAt" AT TIME ZONE 'UTC' AS expires_at,
          k."revokedAt" AT TIME ZONE 'UTC' AS revoked_at,
+         k.restrictions, r.last4 AS rolled_to_last4,
          o.id AS organization_id, o.name AS organization_name, o.slug AS organization_slug,
          u.id AS user_id, u.email AS user_email, u.name AS user_name,
          m.role::text AS role
@@ -60,10 +64,13 @@ const LOOKUP = `
     JOIN "Organization" o ON o.id = k."organizationId"
     JOIN "User" u ON u.id = k."userId"
     LEFT JOIN "Membership" m ON m."organizationId" = k."organizationId" AND m."userId" = k."userId"
+    LEFT JOIN "ApiKey" r ON r.id = k."rolledToId"
    WHERE k.hash = $1`;
 
 function toRecord(row: Row): KeyRecord {
   const role = isRole(row.role) ? row.role : null;
+  // The pg driver parses jsonb; PGlite may hand it over as text.
+  const restrictions = parseRestrictions(typeof row.restrictions === "string" ? JSON.parse(row.restrictions) : row.restrictions);
   return {
     id: row.id,
     name: row.name,
@@ -75,7 +82,9 @@ function toRecord(row: Row): KeyRecord {
     organization: { id: row.organization_id, name: row.organization_name, slug: row.organization_slug },
     owner: { id: row.user_id, email: row.user_email, name: row.user_name },
     role,
-    permissions: new Set(role ? permissionsOf(role) : []),
+    restrictions,
+    permissions: new Set(role ? effectivePermissions(role, restrictions) : []),
+    rolledToLast4: row.rolled_to_last4,
   };
 }
 
@@ -123,7 +132,7 @@ export function createVerifier(deps: {
       const refused = { keyId: record.id, organizationId: record.organization.id };
       if (record.revokedAt) return { ok: false, code: "revoked_api_key", revokedAt: record.revokedAt, key: refused };
       if (record.expiresAt && record.expiresAt.getTime() <= now) {
-        return { ok: false, code: "expired_api_key", expiredAt: record.expiresAt, key: refused };
+        return { ok: false, code: "expired_api_key", expiredAt: record.expiresAt, key: refused, rolledToLast4: record.rolledToLast4 };
       }
       // Removing a member revokes their keys; this also covers a membership deleted any other way.
       if (!record.role) return { ok: false, code: "invalid_api_key" };

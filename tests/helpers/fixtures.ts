@@ -8,7 +8,7 @@ import { ensureInvalidationListener } from "@/lib/api-keys/invalidation";
 import { createApiKey } from "@/lib/api-keys/store";
 import type { Environment } from "@/lib/api-keys/schemas";
 import { db, ensureDatabase } from "@/lib/db";
-import type { Role } from "@/lib/permissions";
+import type { Permission, Role } from "@/lib/permissions";
 import { runtime } from "@/lib/runtime";
 
 // Test data through the real lib. Every name, slug and email carries a random suffix: on
@@ -69,7 +69,14 @@ export function actorFor(userId: string, extra: Partial<Omit<AuditActor, "userId
 export async function createKey(
   organizationId: string,
   userId: string,
-  options: { environment?: Environment; name?: string; description?: string; actor?: AuditActor } = {},
+  options: {
+    environment?: Environment;
+    name?: string;
+    description?: string;
+    actor?: AuditActor;
+    expiresAt?: Date | null;
+    restrictions?: Permission[] | null;
+  } = {},
 ): Promise<TestKey> {
   const environment = options.environment ?? "production";
   const name = options.name ?? `key ${suffix()}`;
@@ -77,6 +84,8 @@ export async function createKey(
     organizationId,
     userId,
     input: { name, environment, description: options.description },
+    expiresAt: options.expiresAt,
+    restrictions: options.restrictions,
     actor: options.actor ?? actorFor(userId),
   });
   return { key: created.key, id: created.apiKey.id, environment, name };

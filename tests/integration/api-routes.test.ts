@@ -100,7 +100,8 @@ describe("success shapes", () => {
     const result = await call(me, { path: "/api/v1/me", key: member.key.key });
     expect(result.status).toBe(200);
     const body = result.json;
-    expect(Object.keys(body).sort()).toEqual(["api_key", "organization", "permissions", "role", "user"]);
+    expect(Object.keys(body).sort()).toEqual(["api_key", "organization", "permissions", "restrictions", "role", "user"]);
+    expect(body.restrictions).toBeNull();
     expect(body.api_key).toEqual({
       id: member.key.id,
       object: "api_key",

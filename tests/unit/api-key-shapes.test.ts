@@ -20,13 +20,17 @@ const key: ApiKey = {
   revokeReason: "revoked_by_user",
   revokedBy: { id: "user_2", name: "Grace", email: "grace@example.test" },
   owner: person,
+  createdBy: { id: "user_2", name: "Grace", email: "grace@example.test" },
+  restrictions: ["usage:read"],
+  rolledTo: { id: "key_2", last4: "Zz99" },
+  rolledAt: "2026-01-20T00:00:00.000Z",
 };
 
 describe("toApiKeyRow", () => {
   it("has the table's fields only: masked key, no prefix, no livemode, the revoker's name alone", () => {
     const row = toApiKeyRow(key);
     expect(Object.keys(row).sort()).toEqual(
-      ["createdAt", "description", "environment", "expiresAt", "id", "last4", "lastUsedAt", "maskedKey", "name", "owner", "revokeReason", "revokedAt", "revokedBy"].sort(),
+      ["createdAt", "createdBy", "description", "environment", "expiresAt", "id", "last4", "lastUsedAt", "maskedKey", "name", "owner", "restrictions", "revokeReason", "revokedAt", "revokedBy", "rolledAt", "rolledTo"].sort(),
     );
     expect(row.maskedKey).toBe("sk_live_\u2026Ab3d");
     expect(row.revokedBy).toEqual({ name: "Grace" });
@@ -51,6 +55,9 @@ describe("apiKeyObject", () => {
       expires_at: "2027-01-01T00:00:00.000Z",
       revoked_at: "2026-02-01T00:00:00.000Z",
       revoke_reason: "revoked_by_user",
+      restrictions: ["usage:read"],
+      rolled_to: "key_2",
+      rolled_at: "2026-01-20T00:00:00.000Z",
     });
   });
 });
@@ -69,6 +76,8 @@ describe("toVerifiedKey", () => {
       organization: { id: "org_1", name: "Acme", slug: "acme" },
       role: "developer",
       permissions: new Set(["usage:write"]),
+      restrictions: ["usage:write"],
+      rolledToLast4: null,
     };
     const verified = toVerifiedKey(record, "developer", "hash");
     expect(verified).toMatchObject({ keyId: "key_1", hash: "hash", livemode: false, user: person, role: "developer" });

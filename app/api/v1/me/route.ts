@@ -15,6 +15,7 @@ export const { GET, POST, PUT, PATCH, DELETE } = route(API.me, {
     user: { id: key.user.id, email: key.user.email, name: key.user.name },
     organization: { id: key.organization.id, name: key.organization.name, slug: key.organization.slug },
     role: key.role,
+    restrictions: key.restrictions,
     permissions: [...key.permissions],
   }),
 });

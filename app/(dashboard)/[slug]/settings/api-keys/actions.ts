@@ -4,15 +4,25 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import type { ActionResult } from "@/lib/action-result";
 import { sessionActor } from "@/lib/actor";
-import { createApiKeySchema, revokeApiKeySchema } from "@/lib/api-keys/schemas";
+import { createApiKeySchema, revokeApiKeySchema, revokeApiKeysSchema, rollApiKeyFormSchema, updateApiKeyFormSchema } from "@/lib/api-keys/schemas";
 import type { ApiKey } from "@/lib/api-keys/key";
-import { ApiKeyError, createApiKey, revokeApiKey } from "@/lib/api-keys/store";
+import { checkRestriction, expiresAtFor } from "@/lib/api-keys/rules";
+import { ApiKeyError, createApiKey, revokeApiKey, revokeApiKeys, rollApiKey, updateApiKey, type RevokeActor } from "@/lib/api-keys/store";
+import type { MemberContext } from "@/lib/session";
 import { settingsPath } from "@/lib/organization-url";
 import { memberForAction } from "@/lib/session";
 import { measured } from "@/lib/timing";
 
 /** The create form's fields as typed (strings from the form), echoed back on a failed submit. */
-export type CreateApiKeyValues = { name: string; environment: string; description: string };
+export type CreateApiKeyValues = {
+  name: string;
+  environment: string;
+  description: string;
+  expiration: string;
+  expiresOn: string;
+  access: string;
+  permissions: string[];
+};
 
 export type CreateApiKeyResult = ActionResult<{ key: string; apiKey: ApiKey; duplicateName: boolean }, CreateApiKeyValues>;
 
@@ -39,6 +49,10 @@ async function createForMember(formData: FormData): Promise<CreateApiKeyResult> 
     name: field(formData, "name"),
     environment: field(formData, "environment"),
     description: field(formData, "description"),
+    expiration: field(formData, "expiration") || "never",
+    expiresOn: field(formData, "expiresOn"),
+    access: field(formData, "access") || "inherit",
+    permissions: formData.getAll("permissions").filter((p): p is string => typeof p === "string"),
   };
   const access = await memberForAction(formData.get("organization"));
   if (!access.ok) return { ...access, values };
@@ -48,11 +62,26 @@ async function createForMember(formData: FormData): Promise<CreateApiKeyResult> 
   if (!parsed.success) {
     return { ok: false, message: "Check the highlighted fields.", fieldErrors: z.flattenError(parsed.error).fieldErrors, values };
   }
+  const expiry = expiresAtFor(parsed.data.expiration, Date.now(), parsed.data.expiresOn);
+  const restriction = parsed.data.access === "restricted" ? checkRestriction(member.role, parsed.data.permissions) : null;
+  if (!expiry.ok || (restriction && !restriction.ok)) {
+    return {
+      ok: false,
+      message: "Check the highlighted fields.",
+      fieldErrors: {
+        ...(!expiry.ok ? { expiresOn: [expiry.message] } : {}),
+        ...(restriction && !restriction.ok ? { permissions: [restriction.message] } : {}),
+      },
+      values,
+    };
+  }
   try {
     const created = await createApiKey({
       organizationId: member.organization.id,
       userId: member.user.id,
       input: parsed.data,
+      expiresAt: expiry.expiresAt,
+      restrictions: restriction?.ok ? restriction.restrictions : null,
       actor: await sessionActor(member.user.id),
     });
     revalidatePath(settingsPath(member.organization.slug));
@@ -93,4 +122,89 @@ async function revokeForMember(input: { organization: string; keyId: string }): 
     console.error("[api-keys] revoke failed", error instanceof Error ? error.message : error);
     return { ok: false, message: "The key could not be revoked. It is still active; try again." };
   }
+}
+
+async function memberActor(member: MemberContext): Promise<RevokeActor> {
+  return { ...(await sessionActor(member.user.id)), userId: member.user.id, role: member.role };
+}
+
+function failure(error: unknown, what: string, fallback: string): { ok: false; message: string } {
+  if (error instanceof ApiKeyError) return { ok: false, message: error.message };
+  console.error(`[api-keys] ${what} failed`, error instanceof Error ? error.message : error);
+  return { ok: false, message: fallback };
+}
+
+export type UpdateApiKeyValues = { keyId: string; name: string; description: string };
+export type UpdateApiKeyResult = ActionResult<{ apiKey: ApiKey }, UpdateApiKeyValues>;
+
+/** The Edit dialog's action (`useActionState`): name and description, validated like creation. */
+export async function updateApiKeyAction(_previous: UpdateApiKeyResult | null, formData: FormData): Promise<UpdateApiKeyResult> {
+  return measured("updateApiKeyAction", async () => {
+    const values: UpdateApiKeyValues = { keyId: field(formData, "keyId"), name: field(formData, "name"), description: field(formData, "description") };
+    const access = await memberForAction(formData.get("organization"));
+    if (!access.ok) return { ...access, values };
+    const { member } = access;
+    const parsed = updateApiKeyFormSchema.safeParse(values);
+    if (!parsed.success) {
+      return { ok: false, message: "Check the highlighted fields.", fieldErrors: z.flattenError(parsed.error).fieldErrors, values };
+    }
+    try {
+      const apiKey = await updateApiKey({
+        organizationId: member.organization.id,
+        keyId: parsed.data.keyId,
+        input: { name: parsed.data.name, description: parsed.data.description },
+        actor: await memberActor(member),
+      });
+      revalidatePath(settingsPath(member.organization.slug));
+      return { ok: true, data: { apiKey } };
+    } catch (error) {
+      return { ...failure(error, "update", "The key could not be saved. Nothing changed; try again."), values };
+    }
+  });
+}
+
+export type RollApiKeyResult = ActionResult<{ key: string; apiKey: ApiKey; old: ApiKey }>;
+
+/**
+ * Rolls a key of the organization the page shows. Like creation, this response is the only place
+ * the new key's plaintext appears.
+ */
+export async function rollApiKeyAction(input: { organization: string; keyId: string; overlapSeconds: number }): Promise<RollApiKeyResult> {
+  return measured("rollApiKeyAction", async () => {
+    const access = await memberForAction((input as { organization?: unknown } | null)?.organization);
+    if (!access.ok) return access;
+    const { member } = access;
+    const parsed = rollApiKeyFormSchema.safeParse(input);
+    if (!parsed.success) return { ok: false, message: "Choose when the old key stops working, then try again." };
+    try {
+      const rolled = await rollApiKey({
+        organizationId: member.organization.id,
+        keyId: parsed.data.keyId,
+        overlapSeconds: parsed.data.overlapSeconds,
+        actor: await memberActor(member),
+      });
+      revalidatePath(settingsPath(member.organization.slug));
+      return { ok: true, data: rolled };
+    } catch (error) {
+      return failure(error, "roll", "The key could not be rolled. Nothing changed: the old key still works; try again.");
+    }
+  });
+}
+
+/** "Revoke selected": all of them in one transaction, or none. */
+export async function revokeApiKeysAction(input: { organization: string; keyIds: string[] }): Promise<ActionResult<{ revoked: number; skipped: number }>> {
+  return measured("revokeApiKeysAction", async () => {
+    const access = await memberForAction((input as { organization?: unknown } | null)?.organization);
+    if (!access.ok) return access;
+    const { member } = access;
+    const parsed = revokeApiKeysSchema.safeParse(input);
+    if (!parsed.success) return { ok: false, message: parsed.error.issues[0]?.message ?? "Select the keys to revoke." };
+    try {
+      const result = await revokeApiKeys({ organizationId: member.organization.id, keyIds: parsed.data.keyIds, actor: await memberActor(member) });
+      revalidatePath(settingsPath(member.organization.slug));
+      return { ok: true, data: { revoked: result.revoked.length, skipped: result.skipped } };
+    } catch (error) {
+      return failure(error, "bulk revoke", "The keys could not be revoked. They are all still active; try again.");
+    }
+  });
 }

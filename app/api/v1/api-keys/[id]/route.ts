@@ -1,17 +1,28 @@
 import { API } from "@/lib/api/endpoints";
+import { keyActor } from "@/lib/api/key-actor";
 import { apiKeyObject } from "@/lib/api/serializers";
 import { route } from "@/lib/api/with-api-key";
-import { revokeApiKey } from "@/lib/api-keys/store";
-import { userAgent } from "@/lib/request-info";
+import { readApiKey, revokeApiKey, updateApiKey } from "@/lib/api-keys/store";
 
+// Your own key needs the route's permission, anyone else's api_keys:manage (checked in the store).
 export const { GET, POST, PUT, PATCH, DELETE } = route(API.apiKey, {
-  // Your own key needs api_keys:write, anyone else's api_keys:manage (checked in revokeApiKey).
+  GET: async ({ key, params }) =>
+    apiKeyObject(await readApiKey({ organizationId: key.organization.id, keyId: params.id, viewer: { userId: key.user.id, permissions: key.permissions } })),
+  PATCH: async ({ key, params, body, ip, request }) =>
+    apiKeyObject(
+      await updateApiKey({
+        organizationId: key.organization.id,
+        keyId: params.id,
+        input: { name: body.name, description: body.description },
+        actor: keyActor(key, ip, request.headers),
+      }),
+    ),
   DELETE: async ({ key, params, ip, request }) =>
     apiKeyObject(
       await revokeApiKey({
         organizationId: key.organization.id,
         keyId: params.id,
-        actor: { userId: key.user.id, role: key.role, apiKeyId: key.keyId, ip, userAgent: userAgent(request.headers) },
+        actor: keyActor(key, ip, request.headers),
         reason: "revoked_via_api",
       }),
     ),
