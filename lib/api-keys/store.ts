@@ -95,7 +95,7 @@ export type CreatedApiKey = { key: string; apiKey: ApiKey; duplicateName: boolea
 export async function createApiKey(params: {
   organizationId: string;
   userId: string;
-  input: Pick<CreateApiKeyInput, "name" | "environment" | "description">;
+  input: Pick<CreateApiKeyInput, "name" | "environment"> & { description?: string | null };
   expiresAt?: Date | null;
   restrictions?: Permission[] | null;
   actor: AuditActor;
@@ -292,6 +292,22 @@ export async function readApiKey(params: {
     throw new ApiKeyError("forbidden", own ? "Your role can't view keys." : "Only owners and admins can view another member's key.");
   }
   return key;
+}
+
+/** What the key page shows beyond the list's fields: where it was last used from, and its owner's role now. */
+export async function getApiKeyDetails(organizationId: string, key: Pick<ApiKey, "id" | "owner">, rt: Runtime = runtime()): Promise<{
+  lastUsedIp: string | null;
+  lastUsedUserAgent: string | null;
+  ownerRole: Role | null;
+  rolledFrom: { id: string; last4: string } | null;
+}> {
+  const prisma = rt.database.prisma();
+  const [row, membership, rolledFrom] = await Promise.all([
+    prisma.apiKey.findFirst({ where: { id: key.id, organizationId }, select: { lastUsedIp: true, lastUsedUserAgent: true } }),
+    prisma.membership.findUnique({ where: { organizationId_userId: { organizationId, userId: key.owner.id } }, select: { role: true } }),
+    prisma.apiKey.findFirst({ where: { rolledToId: key.id, organizationId }, select: { id: true, last4: true } }),
+  ]);
+  return { lastUsedIp: row?.lastUsedIp ?? null, lastUsedUserAgent: row?.lastUsedUserAgent ?? null, ownerRole: membership?.role ?? null, rolledFrom };
 }
 
 export type RevokeActor = AuditActor & { userId: string; role: Role; restrictions?: Permission[] | null };
