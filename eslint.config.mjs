@@ -15,6 +15,8 @@ const config = [
       "playwright-report/**",
       "test-results/**",
       "bench/results/**",
+      // The benchmark's peer (Better Auth): its own app, dependencies and build.
+      "bench/better-auth/**",
     ],
   },
 ];

@@ -1,7 +1,12 @@
 import { redirect } from "next/navigation";
+import { NoOrganization } from "./(dashboard)/no-organization";
 import { settingsPath } from "@/lib/organization-url";
-import { lastUsedOrganization, requireUser } from "@/lib/session";
+import { getSignedInUserId, getUserContext, lastUsedOrganization } from "@/lib/session";
 
 export default async function Home() {
-  redirect(settingsPath((await lastUsedOrganization(await requireUser())).slug));
+  const context = await getUserContext();
+  if (context) redirect(settingsPath((await lastUsedOrganization(context)).slug));
+  // Signed in but in no organization (they left their last one): not a sign-in problem.
+  if (!(await getSignedInUserId())) redirect("/login");
+  return <NoOrganization />;
 }

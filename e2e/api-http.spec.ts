@@ -131,10 +131,12 @@ test("a role change in Members applies to the member's existing key on the very 
   const select = page.getByLabel(`Role for ${demoUser("viewer").name}`);
   try {
     await select.selectOption("developer");
+    await page.getByRole("alertdialog", { name: "Change role?" }).getByRole("button", { name: "Change role" }).click();
     await expect(page.getByText(/Role updated/)).toBeVisible();
     expect(await status(request, "POST", "/api/v1/usage-events", viewerKey, event)).toBe(201);
   } finally {
     await select.selectOption("viewer");
+    await page.getByRole("alertdialog", { name: "Change role?" }).getByRole("button", { name: "Change role" }).click();
     await expect(page.getByText(/is now Viewer/)).toBeVisible();
     await context.close();
   }

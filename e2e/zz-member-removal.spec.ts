@@ -95,7 +95,12 @@ test.describe.serial("removing a member", () => {
   test("afterwards dana signs in to Acme Inc only", async ({ page }) => {
     await signIn(page, dana.email);
     await expect(page.getByTestId("current-organization")).toHaveText("Acme Inc");
+    // Nothing to switch to: the organization menu only offers to create one.
     await expect(page.getByRole("button", { name: /^Switch organization/ })).toHaveCount(0);
+    await page.getByRole("button", { name: "Organization menu (current: Acme Inc)" }).click();
+    await expect(page.getByRole("menuitem", { name: /Globex/ })).toHaveCount(0);
+    await expect(page.getByRole("menuitem", { name: "Create organization" })).toBeVisible();
+    await page.keyboard.press("Escape");
     // Her membership in Acme Inc is untouched.
     await openMembers(page);
     await expect(memberRow(page, dana.email)).toContainText(`${dana.name} (you)`);

@@ -1,10 +1,11 @@
 import "server-only";
 import { recordAudit, type AuditActor } from "@/lib/audit";
 import { publishInvalidation } from "@/lib/api-keys/invalidation";
+import { parseRestrictions } from "@/lib/api-keys/rules";
 import { actorRole, revokeMemberKeysInTx } from "@/lib/api-keys/store";
 import { revokeSessions } from "@/lib/auth/sessions";
 import { db } from "@/lib/db";
-import { canAssignRole, canRemoveMember, can, type Role } from "@/lib/permissions";
+import { canAssignRole, canRemoveMember, can, type Permission, type Role } from "@/lib/permissions";
 
 export type MemberView = {
   membershipId: string;
@@ -14,6 +15,8 @@ export type MemberView = {
   role: Role;
   joinedAt: string;
   activeKeys: number;
+  /** Each active key's restriction (null: it inherits the role), for what a role change does to them. */
+  activeKeyRestrictions: (Permission[] | null)[];
 };
 
 export class MemberError extends Error {
@@ -32,12 +35,13 @@ export async function listMembers(organizationId: string): Promise<MemberView[]>
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     select: { id: true, role: true, createdAt: true, user: { select: { id: true, name: true, email: true } } },
   });
-  const counts = await db().apiKey.groupBy({
-    by: ["userId"],
-    where: { organizationId, revokedAt: null },
-    _count: { _all: true },
+  // Active: neither revoked nor expired, i.e. keys that would answer a request now.
+  const keys = await db().apiKey.findMany({
+    where: { organizationId, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] },
+    select: { userId: true, restrictions: true },
   });
-  const active = new Map(counts.map((c) => [c.userId, c._count._all]));
+  const active = new Map<string, (Permission[] | null)[]>();
+  for (const key of keys) active.set(key.userId, [...(active.get(key.userId) ?? []), parseRestrictions(key.restrictions)]);
   return rows.map((r) => ({
     membershipId: r.id,
     userId: r.user.id,
@@ -45,7 +49,8 @@ export async function listMembers(organizationId: string): Promise<MemberView[]>
     email: r.user.email,
     role: r.role,
     joinedAt: r.createdAt.toISOString(),
-    activeKeys: active.get(r.user.id) ?? 0,
+    activeKeys: active.get(r.user.id)?.length ?? 0,
+    activeKeyRestrictions: active.get(r.user.id) ?? [],
   }));
 }
 
@@ -62,7 +67,7 @@ export async function changeMemberRole(params: {
   const target = await db().$transaction(async (tx) => {
     // Serialises role changes and removals per organization so "the last owner" stays true.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`members:${organizationId}`}))`;
-    const member = await tx.membership.findFirst({ where: { id: membershipId, organizationId } });
+    const member = await tx.membership.findFirst({ where: { id: membershipId, organizationId }, include: { user: { select: { name: true, email: true } } } });
     if (!member) throw new MemberError("not_found", "That person is no longer a member. Refresh the list.");
     const actingRole = (await actorRole(tx, organizationId, actor.userId)) ?? "viewer";
     if (!canAssignRole(actingRole, member.role, role)) {
@@ -86,7 +91,7 @@ export async function changeMemberRole(params: {
       actor,
       action: "member.role_changed",
       target: { type: "member", id: member.userId },
-      metadata: { from: member.role, to: role },
+      metadata: { from: member.role, to: role, name: member.user.name, email: member.user.email },
     });
     return member;
   });
@@ -102,7 +107,7 @@ export async function removeMember(params: { organizationId: string; membershipI
   const { organizationId, membershipId, actor } = params;
   const result = await db().$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`members:${organizationId}`}))`;
-    const member = await tx.membership.findFirst({ where: { id: membershipId, organizationId } });
+    const member = await tx.membership.findFirst({ where: { id: membershipId, organizationId }, include: { user: { select: { name: true, email: true } } } });
     if (!member) throw new MemberError("not_found", "That person is no longer a member. Refresh the list.");
     if (member.userId === actor.userId) throw new MemberError("self", "You can't remove yourself here. Ask another owner or admin.");
     const actingRole = (await actorRole(tx, organizationId, actor.userId)) ?? "viewer";
@@ -130,10 +135,48 @@ export async function removeMember(params: { organizationId: string; membershipI
       actor,
       action: "member.removed",
       target: { type: "member", id: member.userId },
-      metadata: { role: member.role, revoked_keys: hashes.length },
+      metadata: { role: member.role, revoked_keys: hashes.length, name: member.user.name, email: member.user.email },
     });
     return { userId: member.userId, hashes };
   });
   await publishInvalidation({ keyHashes: result.hashes, members: [{ organizationId, userId: result.userId }] });
   return { revokedKeys: result.hashes.length };
+}
+
+/**
+ * The signed-in member leaves the organization: their membership goes and every key they have
+ * there is revoked in the same transaction (reason member_left), audited as `member.left`. The
+ * last owner can't leave: someone must be able to manage what remains. Returns how many keys were
+ * revoked and how many organizations the user still belongs to.
+ */
+export async function leaveOrganization(params: {
+  organizationId: string;
+  userId: string;
+  actor: AuditActor;
+}): Promise<{ revokedKeys: number; remainingOrganizations: number }> {
+  const { organizationId, userId, actor } = params;
+  const result = await db().$transaction(async (tx) => {
+    // The same lock as role changes and removals: two owners leaving at once can't both be "not the last".
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`members:${organizationId}`}))`;
+    const member = await tx.membership.findUnique({
+      where: { organizationId_userId: { organizationId, userId } },
+      include: { user: { select: { name: true, email: true } } },
+    });
+    if (!member) throw new MemberError("not_found", "You're no longer a member of this organization. Reload the page.");
+    if (member.role === "owner" && (await tx.membership.count({ where: { organizationId, role: "owner" } })) <= 1) {
+      throw new MemberError("last_owner", "You're the organization's only owner. Make someone else an owner before leaving.");
+    }
+    const hashes = await revokeMemberKeysInTx(tx, { organizationId, userId, actor, reason: "member_left" });
+    await tx.membership.delete({ where: { id: member.id } });
+    await recordAudit(tx, {
+      organizationId,
+      actor,
+      action: "member.left",
+      target: { type: "member", id: userId },
+      metadata: { role: member.role, revoked_keys: hashes.length, name: member.user.name, email: member.user.email },
+    });
+    return { hashes, remaining: await tx.membership.count({ where: { userId } }) };
+  });
+  await publishInvalidation({ keyHashes: result.hashes, members: [{ organizationId, userId }] });
+  return { revokedKeys: result.hashes.length, remainingOrganizations: result.remaining };
 }

@@ -14,6 +14,9 @@ const ORGANIZATION_PAGE = /^\/([^/]+)\/settings(?:\/|$)/;
 /** Top-level paths that are not organizations (a slug never takes these names). */
 const RESERVED = new Set(["account", "api", "docs", "invite", "login", "settings", "signup", "_next"]);
 
+/** Whether a slug names a top-level path instead (new organizations can't take these). */
+export const isReservedSlug = (slug: string): boolean => RESERVED.has(slug);
+
 /** The organization slug of a dashboard path, or null for any other path. */
 export function organizationSlugOf(pathname: string): string | null {
   const slug = ORGANIZATION_PAGE.exec(pathname)?.[1];

@@ -47,13 +47,22 @@ export const ROLE_LABELS: Record<Role, string> = {
 };
 
 /**
- * Who may give `target` the role `next`: only members:manage holders, an admin can't touch an
- * owner or make one, and nobody (even an owner) promotes beyond their own rank.
+ * The roles `actor` may give a member whose role is `current` (`null`: someone joining, e.g. by
+ * invitation): only members:manage holders, an admin can't touch an owner or make one, and nobody
+ * grants beyond their own rank. Empty when the actor may not change this member's role at all;
+ * otherwise it includes `current`. The one rule: the server's checks and the members page's
+ * choices both read it. (Whether the member is the last owner is checked beside it, with a count.)
  */
-export function canAssignRole(actor: Role, current: Role, next: Role): boolean {
-  if (!can(actor, "members:manage")) return false;
-  if (actor === "owner") return true;
-  return current !== "owner" && next !== "owner";
+export function assignableRoles(actor: Role, current: Role | null): Role[] {
+  if (!can(actor, "members:manage")) return [];
+  if (actor === "owner") return [...ROLES];
+  if (current === "owner") return [];
+  return ROLES.filter((role) => role !== "owner");
+}
+
+/** Whether `actor` may give a member whose role is `current` the role `next`. */
+export function canAssignRole(actor: Role, current: Role | null, next: Role): boolean {
+  return assignableRoles(actor, current).includes(next);
 }
 
 /** Whether `actor` may remove a member whose role is `target`. */

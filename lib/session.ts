@@ -62,9 +62,17 @@ export function memberIn(context: UserContext, slug: unknown): MemberContext | n
  * the user no longer exists, or belongs to no organization.
  */
 export const getUserContext = cache(async (): Promise<UserContext | null> => {
-  const session = await getServerSession(authOptions());
-  const userId = (session?.user as { id?: string } | undefined)?.id;
+  const userId = await getSignedInUserId();
   return userId ? loadUserContext(userId) : null;
+});
+
+/**
+ * The signed-in user's id whether or not they belong to an organization (someone who left their
+ * last one may still create one); `null` when signed out. Everything else asks getUserContext.
+ */
+export const getSignedInUserId = cache(async (): Promise<string | null> => {
+  const session = await getServerSession(authOptions());
+  return (session?.user as { id?: string } | undefined)?.id ?? null;
 });
 
 /** For pages and layouts: a signed-out visitor goes to /login. */

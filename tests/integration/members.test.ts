@@ -4,8 +4,8 @@ import { GET as ping } from "@/app/api/v1/ping/route";
 import { POST as createUsage } from "@/app/api/v1/usage-events/route";
 import { verifyApiKey } from "@/lib/api-keys/verify";
 import { db } from "@/lib/db";
-import { changeMemberRole, listMembers, MemberError, removeMember } from "@/lib/members";
-import type { Role } from "@/lib/permissions";
+import { changeMemberRole, leaveOrganization, listMembers, MemberError, removeMember } from "@/lib/members";
+import { assignableRoles, ROLES, type Role } from "@/lib/permissions";
 import {
   actorFor,
   call,
@@ -182,5 +182,110 @@ describe("removeMember", () => {
     expect(list.map((m) => m.userId).sort()).toEqual([owner.id, admin.id, developer.id, viewer.id].sort());
     expect(list.find((m) => m.userId === viewer.id)).toMatchObject({ role: "viewer", activeKeys: 2, email: viewer.email });
     expect(list.find((m) => m.userId === owner.id)!.activeKeys).toBe(0);
+  });
+});
+
+describe("role changes follow assignableRoles, the rule the members page offers", () => {
+  it("accepts exactly the roles assignableRoles lists, for every actor and target role", async () => {
+    const actors = { owner, admin, developer, viewer } as const;
+    for (const actorRole of ROLES) {
+      for (const targetRole of ["admin", "developer", "viewer"] as const) {
+        for (const next of ROLES) {
+          const target = await createMember(org.id, targetRole);
+          const change = changeMemberRole({ organizationId: org.id, membershipId: target.membershipId, role: next, actor: as(actors[actorRole]) });
+          if (assignableRoles(actorRole, targetRole).includes(next)) {
+            expect(await change, `${actorRole}: ${targetRole} → ${next}`).toBe(next);
+            expect(await roleOf(target)).toBe(next);
+          } else {
+            await expectMemberError(change, "forbidden");
+            expect(await roleOf(target)).toBe(targetRole);
+          }
+        }
+      }
+    }
+  });
+});
+
+describe("leaveOrganization", () => {
+  it("removes the membership, revokes the leaver's keys at once (reason member_left) and audits member.left", async () => {
+    await waitForCacheEnabled();
+    const keys = [await createKey(org.id, developer.id), await createKey(org.id, developer.id, { environment: "development" })];
+    for (const key of keys) expect((await call(ping, { path: "/api/v1/ping", key: key.key })).status).toBe(200); // cached now
+    const otherOrg = await createOrganization("Still home");
+    await db().membership.create({ data: { organizationId: otherOrg.id, userId: developer.id, role: "viewer" } });
+    const elsewhere = await createKey(otherOrg.id, developer.id);
+
+    const result = await leaveOrganization({ organizationId: org.id, userId: developer.id, actor: actorFor(developer.id) });
+    expect(result).toEqual({ revokedKeys: 2, remainingOrganizations: 1 });
+    expect(await db().membership.findUnique({ where: { id: developer.membershipId } })).toBeNull();
+    for (const key of keys) {
+      expect(await verifyApiKey(key.key)).toMatchObject({ ok: false, code: "revoked_api_key" });
+      expectApiError(await call(ping, { path: "/api/v1/ping", key: key.key }), 401, "authentication_error", "revoked_api_key");
+      const row = await db().apiKey.findUniqueOrThrow({ where: { id: key.id } });
+      expect(row).toMatchObject({ revokeReason: "member_left", revokedById: developer.id });
+    }
+    const left = await db().auditEvent.findMany({ where: { organizationId: org.id, action: "member.left" } });
+    expect(left).toHaveLength(1);
+    expect(left[0]).toMatchObject({ actorUserId: developer.id, targetId: developer.id, ip: "203.0.113.7", metadata: { role: "developer", revoked_keys: 2 } });
+    expect(await db().auditEvent.count({ where: { organizationId: org.id, action: "api_key.revoked", actorUserId: developer.id } })).toBe(2);
+    // Their membership and key elsewhere are untouched.
+    expect((await call(ping, { path: "/api/v1/ping", key: elsewhere.key })).status).toBe(200);
+  });
+
+  it("refuses the last owner, changing nothing", async () => {
+    const key = await createKey(org.id, owner.id);
+    await expectMemberError(leaveOrganization({ organizationId: org.id, userId: owner.id, actor: actorFor(owner.id) }), "last_owner");
+    expect(await roleOf(owner)).toBe("owner");
+    expect((await call(ping, { path: "/api/v1/ping", key: key.key })).status).toBe(200);
+    expect(await db().auditEvent.count({ where: { organizationId: org.id, action: "member.left" } })).toBe(0);
+  });
+
+  it("lets an owner leave while another owner remains, and reports no organizations left", async () => {
+    await changeMemberRole({ organizationId: org.id, membershipId: admin.membershipId, role: "owner", actor: as(owner) });
+    expect(await leaveOrganization({ organizationId: org.id, userId: owner.id, actor: actorFor(owner.id) })).toEqual({
+      revokedKeys: 0,
+      remainingOrganizations: 0,
+    });
+    expect(await db().membership.count({ where: { organizationId: org.id, role: "owner" } })).toBe(1);
+  });
+
+  it("of the last two owners leaving at once, exactly one is refused", async () => {
+    await changeMemberRole({ organizationId: org.id, membershipId: admin.membershipId, role: "owner", actor: as(owner) });
+    const results = await Promise.allSettled([
+      leaveOrganization({ organizationId: org.id, userId: owner.id, actor: actorFor(owner.id) }),
+      leaveOrganization({ organizationId: org.id, userId: admin.id, actor: actorFor(admin.id) }),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const refused = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    expect(refused.reason).toBeInstanceOf(MemberError);
+    expect((refused.reason as MemberError).code).toBe("last_owner");
+    expect(await db().membership.count({ where: { organizationId: org.id, role: "owner" } })).toBe(1);
+  });
+
+  it("a leave racing a demotion of the other owner leaves one owner", async () => {
+    await changeMemberRole({ organizationId: org.id, membershipId: admin.membershipId, role: "owner", actor: as(owner) });
+    await Promise.allSettled([
+      leaveOrganization({ organizationId: org.id, userId: owner.id, actor: actorFor(owner.id) }),
+      changeMemberRole({ organizationId: org.id, membershipId: admin.membershipId, role: "developer", actor: as(owner) }),
+    ]);
+    expect(await db().membership.count({ where: { organizationId: org.id, role: "owner" } })).toBe(1);
+  });
+
+  it("refuses someone who is not a member (another organization's user)", async () => {
+    const stranger = await createMember((await createOrganization("Elsewhere")).id, "owner");
+    await expectMemberError(leaveOrganization({ organizationId: org.id, userId: stranger.id, actor: actorFor(stranger.id) }), "not_found");
+  });
+
+  it("listMembers counts neither revoked nor expired keys as active, and carries their restrictions", async () => {
+    const a = await createKey(org.id, viewer.id);
+    const b = await createKey(org.id, viewer.id);
+    const c = await createKey(org.id, viewer.id);
+    await db().apiKey.update({ where: { id: a.id }, data: { restrictions: ["usage:read"] } });
+    await db().apiKey.update({ where: { id: b.id }, data: { expiresAt: new Date(Date.now() - 1_000) } });
+    await db().apiKey.update({ where: { id: c.id }, data: { revokedAt: new Date() } });
+    await createKey(org.id, viewer.id);
+    const row = (await listMembers(org.id)).find((m) => m.userId === viewer.id)!;
+    expect(row.activeKeys).toBe(2);
+    expect([...row.activeKeyRestrictions].sort()).toEqual([["usage:read"], null].sort());
   });
 });

@@ -8,11 +8,13 @@ import { cn } from "@/lib/utils";
 const PAGES = [
   { page: "api-keys", label: "API Keys" },
   { page: "members", label: "Members" },
+  // Owners and admins only (audit_log:read); for anyone else the page is a 404, so no link.
+  { page: "audit-log", label: "Audit log", auditLog: true },
 ];
 
-export function SettingsNav({ slug }: { slug: string }) {
+export function SettingsNav({ slug, canReadAuditLog = false }: { slug: string; canReadAuditLog?: boolean }) {
   const pathname = usePathname();
-  const links = PAGES.map(({ page, label }) => ({ href: settingsPath(slug, page), label }));
+  const links = PAGES.filter((p) => !p.auditLog || canReadAuditLog).map(({ page, label }) => ({ href: settingsPath(slug, page), label }));
   return (
     <nav aria-label="Settings" className="flex gap-1 border-b">
       {links.map((link) => {

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { safeId } from "@/lib/validation";
 import type { ActionResult } from "@/lib/action-result";
 import { sessionActor } from "@/lib/actor";
-import { changeMemberRole, MemberError, removeMember } from "@/lib/members";
+import { changeMemberRole, leaveOrganization, MemberError, removeMember } from "@/lib/members";
 import { settingsPath } from "@/lib/organization-url";
 import { ROLES } from "@/lib/permissions";
 import { memberForAction } from "@/lib/session";
@@ -65,5 +65,27 @@ export async function removeMemberAction(input: OnPage & { membershipId: string 
     return { ok: true, data: result };
   } catch (error) {
     return failure(error, "The member could not be removed. Nothing changed; try again.");
+  }
+}
+
+/**
+ * The signed-in member leaves the organization the page shows. No permission is needed beyond
+ * membership; the last owner is refused (by lib/members.ts, in the same transaction).
+ */
+export async function leaveOrganizationAction(input: OnPage): Promise<ActionResult<{ revokedKeys: number; remainingOrganizations: number }>> {
+  const access = await memberForAction(organizationOf(input));
+  if (!access.ok) return access;
+  const { member } = access;
+  try {
+    const result = await leaveOrganization({
+      organizationId: member.organization.id,
+      userId: member.user.id,
+      actor: await sessionActor(member.user.id),
+    });
+    // Every page's header lists the user's organizations.
+    revalidatePath("/", "layout");
+    return { ok: true, data: result };
+  } catch (error) {
+    return failure(error, "You could not leave the organization. Nothing changed; try again.");
   }
 }

@@ -20,7 +20,8 @@ import { Tooltip, TooltipContent, TooltipTrigger } from "@/components/ui/tooltip
 import type { MemberView } from "@/lib/members";
 import { ROLE_LABELS, type Role } from "@/lib/permissions";
 import { removeMemberAction } from "./actions";
-import { apiKeyCount, removeControl, roleControl, type RemoveControl } from "./member-controls";
+import { LeaveOrganization } from "./leave-organization-dialog";
+import { apiKeyCount, leaveControl, removeControl, roleControl, type RemoveControl } from "./member-controls";
 import { RoleSelect } from "./role-select";
 
 const HEAD = "h-11 px-4 text-muted-foreground";
@@ -52,6 +53,7 @@ export function MembersTable({ members, currentUserId, actorRole, organization, 
     actorUserId: currentUserId,
     ownerCount: visible.filter((m) => m.role === "owner").length,
   };
+  const me = visible.find((m) => m.userId === currentUserId);
 
   function confirmRemove() {
     const member = removing;
@@ -120,10 +122,11 @@ export function MembersTable({ members, currentUserId, actorRole, organization, 
                   <TableCell className={CELL} data-label="Role">
                     {canManage ? (
                       <RoleSelect
-                        organization={organization.slug}
+                        organization={organization}
                         membershipId={member.membershipId}
                         name={member.name}
                         role={member.role}
+                        activeKeyRestrictions={member.activeKeyRestrictions}
                         control={roleControl(member, context)}
                       />
                     ) : (
@@ -154,6 +157,10 @@ export function MembersTable({ members, currentUserId, actorRole, organization, 
           </TableBody>
         </Table>
       </div>
+
+      {me ? (
+        <LeaveOrganization organization={organization} activeKeys={me.activeKeys} control={leaveControl(me.role, context.ownerCount)} />
+      ) : null}
 
       <AlertDialog
         open={removing !== null}

@@ -1,25 +1,40 @@
 "use client";
 
-import { Loader2 } from "lucide-react";
-import { useId, useOptimistic, useState, useTransition } from "react";
+import { useId, useRef, useState, useTransition } from "react";
 import { toast } from "sonner";
+import {
+  AlertDialog,
+  AlertDialogAction,
+  AlertDialogCancel,
+  AlertDialogContent,
+  AlertDialogDescription,
+  AlertDialogFooter,
+  AlertDialogHeader,
+  AlertDialogTitle,
+} from "@/components/ui/alert-dialog";
 import { NativeSelect, NativeSelectOption } from "@/components/ui/native-select";
 import { Tooltip, TooltipContent, TooltipTrigger } from "@/components/ui/tooltip";
-import { isRole, ROLE_LABELS, type Role } from "@/lib/permissions";
+import { isRole, ROLE_LABELS, type Permission, type Role } from "@/lib/permissions";
 import { changeMemberRoleAction } from "./actions";
-import type { RoleControl } from "./member-controls";
+import { roleChangeEffect, type RoleControl } from "./member-controls";
 
 type RoleSelectProps = {
   /** The slug of the organization the page shows: the action changes the role there. */
-  organization: string;
+  organization: { slug: string; name: string };
   membershipId: string;
   name: string;
   role: Role;
+  /** Each of the member's active keys' restriction (null: inherits the role), for the dialog's account of them. */
+  activeKeyRestrictions: (Permission[] | null)[];
   control: RoleControl;
 };
 
-/** Saves on change: a role is one choice, so there is no separate Save step to forget. */
-export function RoleSelect({ organization, membershipId, name, role, control }: RoleSelectProps) {
+/**
+ * Choosing a role only proposes it: **Change role?** says what it does to the member and their keys,
+ * and nothing is saved until **Change role**. (A closed native select changes its value on an arrow
+ * key in Chrome on Windows and Linux: browsing the options must not promote anyone.)
+ */
+export function RoleSelect({ organization, membershipId, name, role, activeKeyRestrictions, control }: RoleSelectProps) {
   const [pending, startTransition] = useTransition();
   // The last role the server accepted. It follows the server's list whenever that changes, and is
   // set on success too, so the select never flashes the old role while the refreshed list arrives.
@@ -29,8 +44,10 @@ export function RoleSelect({ organization, membershipId, name, role, control }: 
     setServerRole(role);
     setSaved(role);
   }
-  const [shown, showRole] = useOptimistic(saved);
+  // The role chosen in the select and awaiting confirmation: shown in the select meanwhile.
+  const [proposed, setProposed] = useState<Role | null>(null);
   const descriptionId = useId();
+  const selectRef = useRef<HTMLSelectElement>(null);
   const label = `Role for ${name}`;
 
   if (control.kind === "locked") {
@@ -52,13 +69,18 @@ export function RoleSelect({ organization, membershipId, name, role, control }: 
     );
   }
 
-  function change(event: React.ChangeEvent<HTMLSelectElement>) {
+  function choose(event: React.ChangeEvent<HTMLSelectElement>) {
     const next = event.target.value;
-    // While a change is saving the select stays focusable but ignores input (it is controlled).
-    if (pending || !isRole(next) || next === saved) return;
+    if (pending || !isRole(next)) return;
+    setProposed(next === saved ? null : next);
+  }
+
+  function confirm() {
+    const next = proposed;
+    if (!next || pending) return;
     startTransition(async () => {
-      showRole(next);
-      const result = await changeMemberRoleAction({ organization, membershipId, role: next });
+      const result = await changeMemberRoleAction({ organization: organization.slug, membershipId, role: next });
+      setProposed(null);
       if (!result.ok) {
         toast.error(result.message);
         return;
@@ -69,13 +91,14 @@ export function RoleSelect({ organization, membershipId, name, role, control }: 
   }
 
   return (
-    <div className="flex items-center gap-2">
+    <>
       <NativeSelect
+        ref={selectRef}
         size="sm"
         aria-label={label}
         aria-busy={pending || undefined}
-        value={shown}
-        onChange={change}
+        value={proposed ?? saved}
+        onChange={choose}
         className="w-32"
         wrapperClassName={pending ? "opacity-70" : undefined}
       >
@@ -85,12 +108,58 @@ export function RoleSelect({ organization, membershipId, name, role, control }: 
           </NativeSelectOption>
         ))}
       </NativeSelect>
-      {pending ? (
-        <span role="status" className="text-muted-foreground">
-          <Loader2 className="size-4 animate-spin motion-reduce:animate-none" aria-hidden />
-          <span className="sr-only">Saving role…</span>
-        </span>
-      ) : null}
-    </div>
+      <AlertDialog
+        open={proposed !== null}
+        onOpenChange={(open) => {
+          // Cancel, Escape: the select goes back to the saved role. Not while the change is in flight.
+          if (!open && !pending) setProposed(null);
+        }}
+      >
+        <AlertDialogContent
+          onEscapeKeyDown={(event) => {
+            if (pending) event.preventDefault();
+          }}
+          onCloseAutoFocus={(event) => {
+            // No Trigger opened it (the select did, by changing): Radix would focus nothing, so back
+            // to the select, where a keyboard user was.
+            event.preventDefault();
+            selectRef.current?.focus();
+          }}
+        >
+          <AlertDialogHeader>
+            <AlertDialogTitle>Change role?</AlertDialogTitle>
+            <AlertDialogDescription asChild>
+              <div className="space-y-2">
+                {proposed ? (
+                  <>
+                    <p>
+                      <span className="text-foreground font-medium">{name}</span> will be{" "}
+                      <span className="text-foreground font-medium">{ROLE_LABELS[proposed]}</span> instead of{" "}
+                      <span className="text-foreground font-medium">{ROLE_LABELS[saved]}</span> in {organization.name}.
+                      {proposed === "owner" ? " Owners can change anyone's role, other owners' included, and remove them." : null}
+                    </p>
+                    <p data-testid="role-change-effect">{roleChangeEffect(saved, proposed, activeKeyRestrictions)}</p>
+                  </>
+                ) : null}
+              </div>
+            </AlertDialogDescription>
+          </AlertDialogHeader>
+          <AlertDialogFooter>
+            <AlertDialogCancel disabled={pending}>Cancel</AlertDialogCancel>
+            <AlertDialogAction
+              disabled={pending}
+              aria-busy={pending || undefined}
+              onClick={(event) => {
+                // Radix closes on click; the dialog closes itself once the server has answered.
+                event.preventDefault();
+                confirm();
+              }}
+            >
+              {pending ? "Changing…" : "Change role"}
+            </AlertDialogAction>
+          </AlertDialogFooter>
+        </AlertDialogContent>
+      </AlertDialog>
+    </>
   );
 }

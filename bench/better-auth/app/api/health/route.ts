@@ -1,0 +1,6 @@
+// The unauthenticated baseline beside the verified route.
+export const dynamic = "force-dynamic";
+
+export function GET() {
+  return Response.json({ status: "ok" });
+}
