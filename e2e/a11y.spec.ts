@@ -41,7 +41,7 @@ for (const colorScheme of ["light", "dark"] as const) {
       test.use({ storageState: storageStatePath("globex-owner") });
 
       test("keys: empty, full, create, show-once, revoke", async ({ page }) => {
-        test.slow();
+        test.setTimeout(180_000); // some twenty axe scans, on a machine that may be busy
         // Unique per attempt: a retry finds the first attempt's revoked keys still listed.
         const exporter = `Exporter ${colorScheme} ${Date.now().toString(36)}`;
         await page.goto(API_KEYS_PATH);
@@ -67,11 +67,49 @@ for (const colorScheme of ["light", "dark"] as const) {
         await expect(create.getByText(/You already have an active key named/)).toBeVisible();
         await expectNoViolations(page, "create dialog with the duplicate-name warning");
         await create.getByLabel("Name").fill(exporter);
+        await create.getByLabel("Expiration", { exact: true }).selectOption({ label: "Custom date" });
+        await create.getByRole("radio", { name: "Restricted" }).click();
+        await create.getByRole("button", { name: "Create key" }).click();
+        await expect(create.getByText("Choose a date.")).toBeVisible();
+        await expect(create.getByText(/Choose at least one permission/)).toBeVisible();
+        await expectNoViolations(page, "create dialog with expiry and permission errors");
+        await create.getByLabel("Expiration", { exact: true }).selectOption({ label: "7 days" });
+        await create.getByRole("checkbox", { name: "usage:read", exact: true }).check();
         await create.getByRole("button", { name: "Create key" }).click();
         const secret = page.getByRole("dialog", { name: "Save your API key" });
         await expect(secret.getByTestId("api-key-secret")).toBeVisible();
         await expectNoViolations(page, "show-once dialog");
         await secret.getByRole("button", { name: "Done" }).click();
+
+        // The expiring-keys notice, the Expires soon and Restricted badges, the row menu and its dialogs.
+        const exporterRow = page.getByRole("row").filter({ hasText: exporter });
+        await expect(exporterRow.getByRole("button", { name: "Expires soon" })).toBeVisible();
+        await expect(page.getByRole("link", { name: /expires? within 7 days/ })).toBeVisible();
+        await exporterRow.getByRole("button", { name: "Restricted" }).focus();
+        await expect(page.getByRole("tooltip")).toContainText("usage:read");
+        await expectNoViolations(page, "key list with an expiring, restricted key");
+        await exporterRow.getByRole("button", { name: /^More actions for / }).click();
+        await expectNoViolations(page, "row actions menu");
+        await page.getByRole("menuitem", { name: "Edit" }).click();
+        const edit = page.getByRole("dialog", { name: "Edit API key" });
+        await edit.getByLabel("Name").fill("");
+        await edit.getByRole("button", { name: "Save" }).click();
+        await expect(edit.getByText(/Enter a name/)).toBeVisible();
+        await expectNoViolations(page, "edit dialog with an error");
+        await edit.getByRole("button", { name: "Cancel" }).click();
+        await exporterRow.getByRole("button", { name: /^More actions for / }).click();
+        await page.getByRole("menuitem", { name: "Roll key" }).click();
+        const rollDialog = page.getByRole("alertdialog", { name: "Roll API key" });
+        await expect(rollDialog.getByRole("radio", { name: "In 24 hours" })).toBeChecked();
+        await expectNoViolations(page, "roll dialog");
+        await rollDialog.getByRole("button", { name: "Cancel" }).click();
+        await page.getByRole("checkbox", { name: "Select all" }).check();
+        await page.getByRole("button", { name: /^Revoke selected/ }).click();
+        const bulk = page.getByRole("alertdialog", { name: /^Revoke \d+ API keys\?$/ });
+        await expect(bulk).toBeVisible();
+        await expectNoViolations(page, "bulk revoke dialog");
+        await bulk.getByRole("button", { name: "Cancel" }).click();
+        await page.getByRole("button", { name: "Clear selection" }).click();
 
         await page.getByRole("row").filter({ hasText: exporter }).getByRole("button", { name: "Revoke" }).click();
         await expect(page.getByRole("alertdialog", { name: "Revoke API key?" })).toBeVisible();

@@ -36,7 +36,7 @@ test.describe("at 390 px", () => {
         if (path.includes("revoked")) continue;
         await expectReachable(revoke, 390);
         // The key's name is on the same card as its action, not scrolled off to the side.
-        await expectReachable(row.locator("td").first(), 390);
+        await expectReachable(row.getByRole("link").first(), 390);
       }
     }
 

@@ -10,7 +10,7 @@ export function AppHeader({ member }: { member: MemberContext }) {
   const home = settingsPath(member.organization.slug);
   return (
     <header className="bg-background border-b">
-      <div className="mx-auto flex h-14 max-w-6xl items-center gap-2 px-4 sm:gap-4">
+      <div className="mx-auto flex h-14 max-w-7xl items-center gap-2 px-4 sm:gap-4">
         <Link href={home} className="font-semibold tracking-tight">
           Paygentic
         </Link>

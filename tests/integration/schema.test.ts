@@ -263,7 +263,7 @@ afterAll(async () => {
 
 describe("schema.prisma and the migrations agree", () => {
   it("parses the schema into the models and enums it declares", () => {
-    expect(schema.models.map((m) => m.name)).toEqual(["User", "Organization", "Membership", "ApiKey", "AuditEvent", "UsageEvent", "ApiKeyRequestsMinute", "ApiKeyRequestsDay", "Invitation", "Session", "RateLimit"]);
+    expect(schema.models.map((m) => m.name)).toEqual(["User", "Organization", "Membership", "ApiKey", "AuditEvent", "UsageEvent", "ApiKeyRequestsMinute", "ApiKeyRequestsDay", "ApiKeyRequestsFlush", "Invitation", "Session", "RateLimit"]);
     expect(schema.enums.map((e) => e.name)).toEqual(["Role", "Environment"]);
     // Spot checks that the parser reads what the schema says (the comparisons below rely on it).
     const apiKey = schema.models.find((m) => m.name === "ApiKey")!;
@@ -271,12 +271,13 @@ describe("schema.prisma and the migrations agree", () => {
     expect(apiKey.fields.find((f) => f.name === "environment")).toMatchObject({ type: "Environment", optional: false, isEnum: true });
     expect(apiKey.fields.some((f) => f.name === "revokedBy" || f.name === "usageEvents")).toBe(false);
     expect(apiKey.indexes).toContainEqual({
-      name: "ApiKey_organizationId_userId_createdAt_idx",
+      name: "ApiKey_organizationId_userId_createdAt_id_idx",
       kind: "index",
       columns: [
         { column: "organizationId", sort: "Asc" },
         { column: "userId", sort: "Asc" },
         { column: "createdAt", sort: "Desc" },
+        { column: "id", sort: "Desc" },
       ],
     });
     expect(apiKey.relations.find((r) => r.field === "revokedBy")).toMatchObject({
@@ -373,7 +374,7 @@ describe("schema.prisma and the migrations agree", () => {
     const enums = new Map(schema.enums.map((e) => [e.name, e.values]));
     const created = new Map<string, Record<string, unknown>>();
     const order = parentsFirst(schema.models);
-    expect(order.map((m) => m.name)).toEqual(["User", "Organization", "Membership", "ApiKey", "AuditEvent", "UsageEvent", "ApiKeyRequestsMinute", "ApiKeyRequestsDay", "Invitation", "Session", "RateLimit"]);
+    expect(order.map((m) => m.name)).toEqual(["User", "Organization", "Membership", "ApiKey", "AuditEvent", "UsageEvent", "ApiKeyRequestsMinute", "ApiKeyRequestsDay", "ApiKeyRequestsFlush", "Invitation", "Session", "RateLimit"]);
     try {
       for (const [n, model] of order.entries()) {
         const data: Record<string, unknown> = {};

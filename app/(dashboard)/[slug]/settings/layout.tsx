@@ -17,7 +17,7 @@ export default async function OrganizationSettingsLayout({
     <div className="flex min-h-screen flex-col">
       <SkipLink />
       <AppHeader member={member} />
-      <main id="main" tabIndex={-1} className="mx-auto w-full max-w-6xl flex-1 px-4 py-8 outline-none">
+      <main id="main" tabIndex={-1} className="mx-auto w-full max-w-7xl flex-1 px-4 py-8 outline-none">
         <div className="space-y-6">
           <SettingsNav slug={member.organization.slug} canReadAuditLog={member.can("audit_log:read")} />
           {children}

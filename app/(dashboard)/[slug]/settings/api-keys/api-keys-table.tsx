@@ -1,19 +1,23 @@
 "use client";
 
-import type { SortingState } from "@tanstack/react-table";
-import { KeyRound, Loader2, Search, SearchX } from "lucide-react";
+import type { RowSelectionState, SortingState } from "@tanstack/react-table";
+import { Ban, KeyRound, Loader2, Search, SearchX } from "lucide-react";
 import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { NativeSelect, NativeSelectOption } from "@/components/ui/native-select";
 import { ENVIRONMENT_LABELS, ENVIRONMENTS, type Environment, type ListApiKeysQuery } from "@/lib/api-keys/schemas";
 import { cn } from "@/lib/utils";
-import { getApiKeyColumns } from "./columns";
+import { getApiKeyColumns, type KeyAction } from "./columns";
 import { CreateKeyButton } from "./create-key-dialog";
 import { DataTable } from "./data-table";
 import { DataTablePagination } from "./data-table-pagination";
+import { EditKeyDialog } from "./edit-key-dialog";
+import { keyState } from "./key-state";
 import { hasFilters } from "./list-query";
 import { RevokeKeyDialog } from "./revoke-key-dialog";
+import { RevokeKeysDialog } from "./revoke-keys-dialog";
+import { RollKeyDialog } from "./roll-key-dialog";
 import type { ApiKeyRow } from "@/lib/api-keys/key";
 import { useListQuery } from "./use-list-query";
 import { ViewTabs } from "./view-tabs";
@@ -22,8 +26,22 @@ const SEARCH_DEBOUNCE_MS = 300;
 
 const STATUS_TABS = [
   { value: "active", label: "Active" },
+  { value: "expiring", label: "Expiring soon" },
+  { value: "inactive", label: "Inactive" },
+  { value: "expired", label: "Expired" },
   { value: "revoked", label: "Revoked" },
 ] as const;
+
+const TABLE_LABELS: Record<ListApiKeysQuery["status"], string> = {
+  active: "Active keys",
+  expiring: "Keys expiring within 7 days",
+  inactive: "Inactive keys",
+  expired: "Expired keys",
+  revoked: "Revoked keys",
+};
+
+/** The views whose keys still work: their rows can be revoked, one by one or selected together. */
+const REVOCABLE_VIEWS: readonly ListApiKeysQuery["status"][] = ["active", "expiring", "inactive"];
 
 const SCOPE_TABS = [
   { value: "mine", label: "My keys" },
@@ -56,6 +74,20 @@ export function ApiKeysTable({ organization, rows, total, pageCount, query: rend
   // Revoked here, not yet gone from the server's rows: hidden at once, before router.refresh() lands.
   const [revokedIds, setRevokedIds] = useState<ReadonlySet<string>>(() => new Set());
   const [revokeTarget, setRevokeTarget] = useState<ApiKeyRow | null>(null);
+  const [editTarget, setEditTarget] = useState<ApiKeyRow | null>(null);
+  const [rollTarget, setRollTarget] = useState<ApiKeyRow | null>(null);
+  // The row whose "More actions" menu opened Edit or Roll: focus goes back to it (or near it).
+  const [menuKeyId, setMenuKeyId] = useState<string | null>(null);
+  const [rowSelection, setRowSelection] = useState<RowSelectionState>({});
+  // The keys the open "Revoke N API keys?" dialog lists: fixed when it opens, null when closed.
+  const [bulkKeys, setBulkKeys] = useState<ApiKeyRow[] | null>(null);
+  // A selection belongs to the view it was made in: another tab, filter or page starts with none.
+  const viewKey = JSON.stringify(renderedQuery);
+  const [selectionView, setSelectionView] = useState(viewKey);
+  if (selectionView !== viewKey) {
+    setSelectionView(viewKey);
+    setRowSelection({});
+  }
   // The dialog has no Radix trigger, so focus is handed back by hand: to the Revoke button that
   // opened it, or (that row being gone) to the next row's, the previous row's, or Create new key.
   // Kept as a selector, not an element: the refresh after a revoke may re-render the target (the
@@ -76,23 +108,43 @@ export function ApiKeysTable({ organization, rows, total, pageCount, query: rend
   }, []);
 
   const status = renderedQuery.status;
-  const visibleRows = status === "active" ? rows.filter((row) => !revokedIds.has(row.id)) : rows;
+  const revocableView = REVOCABLE_VIEWS.includes(status);
+  const visibleRows = revocableView ? rows.filter((row) => !revokedIds.has(row.id)) : rows;
   const visibleTotal = Math.max(0, total - (rows.length - visibleRows.length));
   // On "My keys" every key is the viewer's own: an Owner column would only repeat their name.
   const showOwner = canManage && renderedQuery.scope === "all";
+  const selectable = revocableView && (canWrite || canManage);
+  const organizationSlug = organization.slug;
+
+  const canAct = useMemo(
+    () => (row: ApiKeyRow) => (row.owner.id === currentUserId ? canWrite : canManage),
+    [currentUserId, canWrite, canManage],
+  );
+  const canSelectRow = useMemo(() => (row: ApiKeyRow) => canAct(row) && keyState(row, now).live, [canAct, now]);
+  const selectedRows = selectable ? visibleRows.filter((row) => rowSelection[row.id] && canSelectRow(row)) : [];
+  // Only what is on screen and selectable: the table's select-all counts these.
+  const shownSelection: RowSelectionState = Object.fromEntries(selectedRows.map((row) => [row.id, true]));
 
   const columns = useMemo(
     () =>
       getApiKeyColumns({
         status,
+        organizationSlug,
         showOwner,
-        canRevoke: (row) => (row.owner.id === currentUserId ? canWrite : canManage),
-        onRevoke: (row, button) => {
-          setRevokeButton(button);
-          setRevokeTarget(row);
+        selectable,
+        canAct,
+        onAction: (action: KeyAction, row, trigger) => {
+          if (action === "revoke") {
+            setRevokeButton(trigger);
+            setRevokeTarget(row);
+            return;
+          }
+          setMenuKeyId(row.id);
+          if (action === "edit") setEditTarget(row);
+          else setRollTarget(row);
         },
       }),
-    [status, showOwner, currentUserId, canWrite, canManage],
+    [status, organizationSlug, showOwner, selectable, canAct],
   );
 
   const sorting: SortingState = [{ id: query.sort, desc: query.dir === "desc" }];
@@ -127,6 +179,27 @@ export function ApiKeysTable({ organization, rows, total, pageCount, query: rend
     setRevokeTarget(null);
   }
 
+  function onBulkRevoked(keys: ApiKeyRow[]) {
+    setRevokedIds((current) => {
+      const next = new Set(current);
+      for (const key of keys) next.add(key.id);
+      return next;
+    });
+    setRowSelection({});
+    setBulkKeys(null);
+  }
+
+  /** After Edit or Roll: back to the row's menu, or (the row gone, e.g. rolled immediately) the nearest thing. */
+  function focusAfterRowDialog(event: Event) {
+    const target =
+      (menuKeyId && document.querySelector<HTMLElement>(`[data-key-actions="${menuKeyId}"]`)) ||
+      document.querySelector<HTMLElement>("[data-key-actions]") ||
+      document.querySelector<HTMLElement>("[data-create-key-trigger]");
+    if (!target) return;
+    event.preventDefault();
+    target.focus();
+  }
+
   // The refreshed list can replace the element focus was handed to (e.g. the last key gone, the
   // header's create button gives way to the empty state's): if focus fell to <body>, restore it.
   useEffect(() => {
@@ -154,6 +227,24 @@ export function ApiKeysTable({ organization, rows, total, pageCount, query: rend
     empty = (
       <EmptyMessage title="No revoked keys">
         <p>Keys you revoke stay listed here, with who revoked them and when.</p>
+      </EmptyMessage>
+    );
+  } else if (status === "expiring") {
+    empty = (
+      <EmptyMessage title="No keys expire within 7 days">
+        <p>Keys with an expiration date show up here a week before they stop working.</p>
+      </EmptyMessage>
+    );
+  } else if (status === "inactive") {
+    empty = (
+      <EmptyMessage title="No inactive keys">
+        <p>Keys unused for 30 days, or never used in the 7 days since they were created, show up here.</p>
+      </EmptyMessage>
+    );
+  } else if (status === "expired") {
+    empty = (
+      <EmptyMessage title="No expired keys">
+        <p>Keys past their expiration date, and rolled keys once their overlap ends, are listed here.</p>
       </EmptyMessage>
     );
   } else {
@@ -249,12 +340,34 @@ export function ApiKeysTable({ organization, rows, total, pageCount, query: rend
           </div>
         ) : (
           <>
+            {selectedRows.length > 0 ? (
+              <div className="flex flex-wrap items-center gap-x-3 gap-y-2 rounded-lg border bg-muted/40 px-3 py-2 text-sm">
+                <span role="status">
+                  {selectedRows.length} {selectedRows.length === 1 ? "key" : "keys"} selected
+                </span>
+                <Button
+                  variant="destructive"
+                  size="sm"
+                  data-revoke-selected=""
+                  onClick={() => setBulkKeys(selectedRows)}
+                >
+                  <Ban aria-hidden="true" />
+                  Revoke selected ({selectedRows.length})
+                </Button>
+                <Button variant="ghost" size="sm" onClick={() => setRowSelection({})}>
+                  Clear selection
+                </Button>
+              </div>
+            ) : null}
             <DataTable
-              label={status === "revoked" ? "Revoked keys" : "Active keys"}
+              label={TABLE_LABELS[status]}
               columns={columns}
               data={visibleRows}
               getRowId={(row) => row.id}
               meta={{ now }}
+              rowSelection={selectable ? shownSelection : undefined}
+              onRowSelectionChange={setRowSelection}
+              canSelectRow={canSelectRow}
               sorting={sorting}
               onSortingChange={(next) => {
                 const [first] = next;
@@ -288,6 +401,25 @@ export function ApiKeysTable({ organization, rows, total, pageCount, query: rend
             event.preventDefault();
             target.focus();
           }
+        }}
+      />
+      <EditKeyDialog organization={organization} apiKey={editTarget} onClose={() => setEditTarget(null)} onCloseAutoFocus={focusAfterRowDialog} />
+      <RollKeyDialog organization={organization} apiKey={rollTarget} onClose={() => setRollTarget(null)} onCloseAutoFocus={focusAfterRowDialog} />
+      <RevokeKeysDialog
+        organization={organization}
+        apiKeys={bulkKeys ?? []}
+        currentUserId={currentUserId}
+        open={bulkKeys !== null}
+        onClose={() => setBulkKeys(null)}
+        onRevoked={onBulkRevoked}
+        onCloseAutoFocus={(event) => {
+          const target =
+            document.querySelector<HTMLElement>("[data-revoke-selected]") ??
+            document.querySelector<HTMLElement>("[data-select-all]:not([disabled])") ??
+            document.querySelector<HTMLElement>("[data-create-key-trigger]");
+          if (!target) return;
+          event.preventDefault();
+          target.focus();
         }}
       />
     </div>

@@ -1,14 +1,24 @@
 "use client";
 
 import type { ColumnDef } from "@tanstack/react-table";
-import { Ban } from "lucide-react";
+import { Ban, MoreHorizontal, Pencil, RefreshCw } from "lucide-react";
+import Link from "next/link";
 import { useState } from "react";
 import { Badge, type BadgeProps } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { Checkbox } from "@/components/ui/checkbox";
+import {
+  DropdownMenu,
+  DropdownMenuContent,
+  DropdownMenuItem,
+  DropdownMenuTrigger,
+} from "@/components/ui/dropdown-menu";
 import { Tooltip, TooltipContent, TooltipTrigger } from "@/components/ui/tooltip";
-import { ENVIRONMENT_LABELS, type Environment } from "@/lib/api-keys/schemas";
+import { ENVIRONMENT_LABELS, type Environment, type ListApiKeysQuery } from "@/lib/api-keys/schemas";
+import { settingsPath } from "@/lib/organization-url";
 import { DataTableColumnHeader } from "./data-table-column-header";
-import { formatDay, formatExact, formatRelative, INACTIVE_AFTER_DAYS, isExpired, isInactive } from "./time";
+import { keyState } from "./key-state";
+import { formatDay, formatExact, formatExpiry, formatRelative } from "./time";
 import type { ApiKeyRow } from "@/lib/api-keys/key";
 import { useHydrated } from "./use-hydrated";
 
@@ -20,6 +30,7 @@ const ENVIRONMENT_BADGE: Record<Environment, BadgeProps["variant"]> = {
 
 const REVOKE_REASONS: Record<string, string> = {
   member_removed: "Member removed",
+  member_left: "Member left",
   exposed: "Exposed",
 };
 
@@ -45,17 +56,44 @@ function Timestamp({ iso, children }: { iso: string; children: React.ReactNode }
   );
 }
 
+/**
+ * A badge that explains itself on hover or keyboard focus (a button, so it can take focus); the
+ * native title serves tests and no-pointer tools, hidden while the styled tooltip shows.
+ */
+function HintBadge({ variant, hint, children }: { variant: BadgeProps["variant"]; hint: string; children: React.ReactNode }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <Tooltip open={open} onOpenChange={setOpen}>
+      <TooltipTrigger asChild>
+        <Badge asChild variant={variant} className="cursor-default">
+          <button type="button" title={open ? undefined : hint}>
+            {children}
+          </button>
+        </Badge>
+      </TooltipTrigger>
+      <TooltipContent className="max-w-72">{hint}</TooltipContent>
+    </Tooltip>
+  );
+}
+
 function Day({ iso }: { iso: string }) {
   const hydrated = useHydrated();
   return <Timestamp iso={iso}>{formatDay(iso, hydrated)}</Timestamp>;
 }
 
+export type KeyAction = "revoke" | "edit" | "roll";
+
 export type ApiKeyColumnOptions = {
-  status: "active" | "revoked";
+  status: ListApiKeysQuery["status"];
+  /** The organization the page shows: the key's name links to its page there. */
+  organizationSlug: string;
   showOwner: boolean;
-  canRevoke: (row: ApiKeyRow) => boolean;
-  /** `button` is the Revoke button pressed, for focus to return to. */
-  onRevoke: (row: ApiKeyRow, button: HTMLElement) => void;
+  /** Rows get a checkbox (and the header a select-all) for "Revoke selected". */
+  selectable: boolean;
+  /** Own keys with api_keys:write, others' with api_keys:manage. */
+  canAct: (row: ApiKeyRow) => boolean;
+  /** `trigger` is the button or menu that was used, for focus to return to. */
+  onAction: (action: KeyAction, row: ApiKeyRow, trigger: HTMLElement) => void;
 };
 
 /** The request time the table was rendered for (see DataTable's `meta`). */
@@ -63,8 +101,38 @@ function renderedAt(meta: { now?: number } | undefined): number {
   return meta?.now ?? 0;
 }
 
-export function getApiKeyColumns({ status, showOwner, canRevoke, onRevoke }: ApiKeyColumnOptions): ColumnDef<ApiKeyRow>[] {
-  const columns: ColumnDef<ApiKeyRow>[] = [
+export function getApiKeyColumns({ status, organizationSlug, showOwner, selectable, canAct, onAction }: ApiKeyColumnOptions): ColumnDef<ApiKeyRow>[] {
+  const keysPath = settingsPath(organizationSlug);
+  const columns: ColumnDef<ApiKeyRow>[] = [];
+
+  if (selectable) {
+    columns.push({
+      id: "select",
+      header: ({ table }) => (
+        <Checkbox
+          aria-label="Select all"
+          checked={table.getIsAllRowsSelected() ? true : table.getIsSomeRowsSelected() ? "indeterminate" : false}
+          disabled={!table.getRowModel().rows.some((row) => row.getCanSelect())}
+          onCheckedChange={(checked) => table.toggleAllRowsSelected(checked === true)}
+          data-select-all=""
+          className="translate-y-0.5"
+        />
+      ),
+      enableSorting: false,
+      meta: { className: "w-px pr-0" },
+      cell: ({ row }) =>
+        row.getCanSelect() ? (
+          <Checkbox
+            aria-label={`Select ${row.original.name}`}
+            checked={row.getIsSelected()}
+            onCheckedChange={(checked) => row.toggleSelected(checked === true)}
+            className="translate-y-0.5"
+          />
+        ) : null,
+    });
+  }
+
+  columns.push(
     {
       id: "name",
       header: "Name",
@@ -72,27 +140,56 @@ export function getApiKeyColumns({ status, showOwner, canRevoke, onRevoke }: Api
       meta: { className: "min-w-48", fullWidth: true },
       cell: ({ row: { original: key }, table }) => {
         const now = renderedAt(table.options.meta);
-        const inactive = status === "active" && isInactive(key, now);
-        const expired = status === "active" && isExpired(key, now);
+        const state = keyState(key, now);
         return (
           // Long names and descriptions are clamped (the full text is in the title, and read in full by
           // screen readers) so that one long description can't push the other columns off screen.
-          <div className="flex max-w-full min-w-0 flex-col gap-1 sm:max-w-64 xl:max-w-72">
-            <div className="flex min-w-0 items-center gap-2">
-              <span className="truncate font-medium" title={key.name}>
+          <div className="flex max-w-full min-w-0 flex-col gap-1 sm:max-w-56 xl:max-w-64">
+            <div className="flex min-w-0 flex-wrap items-center gap-x-2 gap-y-1">
+              <Link
+                href={`${keysPath}/${encodeURIComponent(key.id)}`}
+                className="max-w-full truncate font-medium underline-offset-4 hover:underline focus-visible:underline"
+                title={key.name}
+              >
                 {key.name}
-              </span>
-              {expired ? <Badge variant="destructive">Expired</Badge> : null}
-              {inactive && !expired ? (
+              </Link>
+              {state.expired ? <Badge variant="destructive">Expired</Badge> : null}
+              {state.live && state.rolled && key.expiresAt ? (
+                <HintBadge
+                  variant="secondary"
+                  hint={`Replaced by the key ending in ${key.rolledTo?.last4}. Both keys work until this one stops ${formatExpiry(key.expiresAt, now)}; then only the new one does.`}
+                >
+                  Rolled · stops {formatExpiry(key.expiresAt, now)}
+                </HintBadge>
+              ) : null}
+              {state.expiresSoon && !state.rolled && key.expiresAt ? (
+                <HintBadge variant="warning" hint={`Stops working ${formatExpiry(key.expiresAt, now)}. Roll it to replace it without downtime.`}>
+                  Expires soon
+                </HintBadge>
+              ) : null}
+              {key.restrictions ? (
+                <HintBadge
+                  variant="outline"
+                  hint={key.restrictions.length > 0 ? `Restricted to ${key.restrictions.join(", ")}, within its owner's role.` : "Restricted to no permissions."}
+                >
+                  Restricted
+                </HintBadge>
+              ) : null}
+              {state.inactive && status !== "inactive" ? (
                 <Badge
                   variant="outline"
                   className="text-muted-foreground"
-                  title={`Not used in the last ${INACTIVE_AFTER_DAYS} days. Revoke it if nothing needs it.`}
+                  title="Unused for 30 days, or never used since it was created over 7 days ago. Revoke it if nothing needs it."
                 >
                   Inactive
                 </Badge>
               ) : null}
             </div>
+            {key.rolledTo ? (
+              <span className="text-xs text-muted-foreground">
+                Replaced by the key ending in <code className="font-mono">{key.rolledTo.last4}</code>
+              </span>
+            ) : null}
             {key.description ? (
               <span className="line-clamp-2 text-xs break-words whitespace-normal text-muted-foreground" title={key.description}>
                 {key.description}
@@ -106,9 +203,7 @@ export function getApiKeyColumns({ status, showOwner, canRevoke, onRevoke }: Api
       id: "key",
       header: "Key",
       enableSorting: false,
-      cell: ({ row: { original: key } }) => (
-        <code className="rounded bg-muted px-1.5 py-0.5 font-mono text-xs">{key.maskedKey}</code>
-      ),
+      cell: ({ row: { original: key } }) => <code className="rounded bg-muted px-1.5 py-0.5 font-mono text-xs whitespace-nowrap">{key.maskedKey}</code>,
     },
     {
       id: "environment",
@@ -125,7 +220,18 @@ export function getApiKeyColumns({ status, showOwner, canRevoke, onRevoke }: Api
       meta: { label: "Created" },
       cell: ({ row: { original: key } }) => <Day iso={key.createdAt} />,
     },
-  ];
+    {
+      id: "expires",
+      header: "Expires",
+      enableSorting: false,
+      cell: ({ row: { original: key }, table }) =>
+        key.expiresAt ? (
+          <Timestamp iso={key.expiresAt}>{formatExpiry(key.expiresAt, renderedAt(table.options.meta))}</Timestamp>
+        ) : (
+          <span className="text-muted-foreground">Never</span>
+        ),
+    },
+  );
 
   // Kept in the revoked view too: when a revoked key was last used is what an incident review asks.
   columns.push({
@@ -179,27 +285,78 @@ export function getApiKeyColumns({ status, showOwner, canRevoke, onRevoke }: Api
     });
   }
 
-  if (status === "active") {
+  if (status !== "revoked" && status !== "expired") {
     columns.push({
       id: "actions",
       header: () => <span className="sr-only">Actions</span>,
       enableSorting: false,
       meta: { className: "w-px text-right", fullWidth: true, pinned: true },
-      cell: ({ row: { original: key } }) =>
-        canRevoke(key) ? (
-          <Button
-            variant="ghost"
-            size="sm"
-            className="text-destructive hover:bg-destructive/10 hover:text-destructive"
-            data-revoke-key={key.id}
-            onClick={(event) => onRevoke(key, event.currentTarget)}
-          >
-            <Ban aria-hidden="true" />
-            Revoke
-          </Button>
-        ) : null,
+      cell: ({ row: { original: key }, table }) => {
+        const state = keyState(key, renderedAt(table.options.meta));
+        if (!canAct(key) || !state.live) return null;
+        return (
+          // Start-aligned on a phone's card (the cell is full width there), at the row's end otherwise.
+          <div className="flex items-center gap-1 sm:justify-end">
+            <Button
+              variant="ghost"
+              size="sm"
+              className="text-destructive hover:bg-destructive/10 hover:text-destructive"
+              data-revoke-key={key.id}
+              onClick={(event) => onAction("revoke", key, event.currentTarget)}
+            >
+              <Ban aria-hidden="true" />
+              Revoke
+            </Button>
+            <KeyActionsMenu apiKey={key} rolled={state.rolled} onAction={onAction} />
+          </div>
+        );
+      },
     });
   }
 
   return columns;
+}
+
+/** Edit and Roll key, behind one compact button so that Revoke stays a visible button of its own. */
+function KeyActionsMenu({
+  apiKey,
+  rolled,
+  onAction,
+}: {
+  apiKey: ApiKeyRow;
+  rolled: boolean;
+  onAction: ApiKeyColumnOptions["onAction"];
+}) {
+  const [trigger, setTrigger] = useState<HTMLButtonElement | null>(null);
+  return (
+    <DropdownMenu modal={false}>
+      <DropdownMenuTrigger asChild>
+        <Button ref={setTrigger} variant="ghost" size="icon" className="size-8" aria-label={`More actions for ${apiKey.name}`} data-key-actions={apiKey.id}>
+          <MoreHorizontal aria-hidden="true" />
+        </Button>
+      </DropdownMenuTrigger>
+      <DropdownMenuContent align="end" className="w-56">
+        <DropdownMenuItem onSelect={() => trigger && onAction("edit", apiKey, trigger)}>
+          <Pencil aria-hidden="true" />
+          Edit
+        </DropdownMenuItem>
+        {/* A rolled key already has its replacement: roll that one instead. */}
+        <DropdownMenuItem
+          disabled={rolled}
+          onSelect={() => trigger && onAction("roll", apiKey, trigger)}
+          className="items-start"
+        >
+          <RefreshCw aria-hidden="true" className="mt-0.5" />
+          <span className="grid gap-0.5">
+            <span>Roll key</span>
+            {rolled ? (
+              <span className="text-xs text-muted-foreground">
+                Already rolled: roll the key ending in {apiKey.rolledTo?.last4}
+              </span>
+            ) : null}
+          </span>
+        </DropdownMenuItem>
+      </DropdownMenuContent>
+    </DropdownMenu>
+  );
 }

@@ -16,11 +16,16 @@ import {
 } from "@/components/ui/dialog";
 import { FieldError } from "@/components/ui/field-error";
 import { Input } from "@/components/ui/input";
+import { Checkbox } from "@/components/ui/checkbox";
 import { Label } from "@/components/ui/label";
 import { NativeSelect, NativeSelectOption } from "@/components/ui/native-select";
+import { RadioGroup, RadioGroupItem } from "@/components/ui/radio-group";
 import { Textarea } from "@/components/ui/textarea";
+import { DAY_MS, EXPIRATION_LABELS, EXPIRATIONS, MAX_EXPIRY_MS } from "@/lib/api-keys/rules";
 import { DESCRIPTION_MAX, ENVIRONMENT_LABELS, ENVIRONMENTS, NAME_MAX } from "@/lib/api-keys/schemas";
+import type { Permission } from "@/lib/permissions";
 import { createApiKeyAction, type CreateApiKeyResult, type CreateApiKeyValues } from "./actions";
+import { PERMISSION_DESCRIPTIONS } from "./permission-labels";
 import { SaveKeyDialogContent } from "./save-key-dialog";
 
 type CreatedKey = { key: string; name: string };
@@ -41,11 +46,14 @@ const TRIGGER_SELECTOR = "[data-create-key-trigger]";
 export function CreateKeyProvider({
   organization,
   activeKeyNames,
+  permissions,
   children,
 }: {
   organization: Organization;
   /** The names of the member's own active keys: the form warns about a duplicate as it is typed. */
   activeKeyNames: string[];
+  /** What the creator's role holds: a restricted key chooses among these. */
+  permissions: Permission[];
   children: React.ReactNode;
 }) {
   const router = useRouter();
@@ -88,6 +96,7 @@ export function CreateKeyProvider({
             key="form"
             organization={organization}
             activeKeyNames={activeKeyNames}
+            permissions={permissions}
             onCloseAutoFocus={focusTrigger}
             onCreated={(created) => {
               setStep({ kind: "secret", created });
@@ -112,7 +121,15 @@ export function CreateKeyButton({ className }: { className?: string }) {
   );
 }
 
-const EMPTY: CreateApiKeyValues = { name: "", environment: "production", description: "" };
+const EMPTY: CreateApiKeyValues = {
+  name: "",
+  environment: "production",
+  description: "",
+  expiration: "never",
+  expiresOn: "",
+  access: "inherit",
+  permissions: [],
+};
 
 /** The form's fields as typed; a textarea submits "\r\n" line breaks, shown as "\n". */
 function valuesOf(form: HTMLFormElement | FormData): CreateApiKeyValues {
@@ -121,8 +138,30 @@ function valuesOf(form: HTMLFormElement | FormData): CreateApiKeyValues {
     const value = data.get(name);
     return typeof value === "string" ? value.replace(/\r\n?/g, "\n") : "";
   };
-  return { name: text("name"), environment: text("environment"), description: text("description") };
+  return {
+    name: text("name"),
+    environment: text("environment"),
+    description: text("description"),
+    expiration: text("expiration") || "never",
+    expiresOn: text("expiresOn"),
+    access: text("access") || "inherit",
+    permissions: data.getAll("permissions").filter((p): p is string => typeof p === "string"),
+  };
 }
+
+/** A local calendar day as the date input writes it (YYYY-MM-DD). */
+function localDay(ms: number): string {
+  const date = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+/** The custom date's range: tomorrow to a year ahead (the server has the last word, in UTC). */
+function customDateBounds(now: number): { min: string; max: string } {
+  return { min: localDay(now + DAY_MS), max: localDay(now + MAX_EXPIRY_MS - DAY_MS) };
+}
+
+const sameValue = (a: string | string[], b: string | string[]) => JSON.stringify(a) === JSON.stringify(b);
 
 /**
  * Driven by `useActionState`: the action returns field errors, a message, and (on failure) the
@@ -131,11 +170,13 @@ function valuesOf(form: HTMLFormElement | FormData): CreateApiKeyValues {
 function CreateKeyFormContent({
   organization,
   activeKeyNames,
+  permissions,
   onCreated,
   onCloseAutoFocus,
 }: {
   organization: Organization;
   activeKeyNames: string[];
+  permissions: Permission[];
   onCreated: (created: CreatedKey) => void;
   onCloseAutoFocus: (event: Event) => void;
 }) {
@@ -150,6 +191,13 @@ function CreateKeyFormContent({
     description: `${id}-description`,
     descriptionHint: `${id}-description-hint`,
     descriptionError: `${id}-description-error`,
+    expiration: `${id}-expiration`,
+    expiresOn: `${id}-expires-on`,
+    expiresOnHint: `${id}-expires-on-hint`,
+    expiresOnError: `${id}-expires-on-error`,
+    access: `${id}-access`,
+    permissions: `${id}-permissions`,
+    permissionsError: `${id}-permissions-error`,
   };
   const [state, formAction, pending] = useActionState(submit, null);
   // What the fields hold right now, for the hints that follow typing (the duplicate-name warning,
@@ -159,13 +207,23 @@ function CreateKeyFormContent({
   const nameRef = useRef<HTMLInputElement>(null);
   const environmentRef = useRef<HTMLSelectElement>(null);
   const descriptionRef = useRef<HTMLTextAreaElement>(null);
+  const expiresOnRef = useRef<HTMLInputElement>(null);
+  const permissionsRef = useRef<HTMLDivElement>(null);
+  // Read once when the form opens: the date input's range doesn't need to follow the clock.
+  const [dateBounds] = useState(() => customDateBounds(Date.now()));
 
   const failed = state?.ok === false ? state : null;
   const submitted = failed?.values ?? EMPTY;
   // An error stays until its field is edited, then gets out of the way.
-  const errorOf = (field: keyof CreateApiKeyValues) =>
-    draft[field] === submitted[field] ? failed?.fieldErrors?.[field] : undefined;
-  const errors = { name: errorOf("name"), environment: errorOf("environment"), description: errorOf("description") };
+  const errorOf = (field: keyof CreateApiKeyValues, ...alsoWatch: (keyof CreateApiKeyValues)[]) =>
+    [field, ...alsoWatch].every((f) => sameValue(draft[f], submitted[f])) ? failed?.fieldErrors?.[field] : undefined;
+  const errors = {
+    name: errorOf("name"),
+    environment: errorOf("environment"),
+    description: errorOf("description"),
+    expiresOn: errorOf("expiresOn", "expiration"),
+    permissions: errorOf("permissions", "access"),
+  };
   const hasFieldErrors = Object.values(failed?.fieldErrors ?? {}).some((list) => list?.length);
 
   useEffect(() => {
@@ -173,6 +231,8 @@ function CreateKeyFormContent({
     if (fieldErrors?.name?.length) nameRef.current?.focus();
     else if (fieldErrors?.environment?.length) environmentRef.current?.focus();
     else if (fieldErrors?.description?.length) descriptionRef.current?.focus();
+    else if (fieldErrors?.expiresOn?.length) expiresOnRef.current?.focus();
+    else if (fieldErrors?.permissions?.length) permissionsRef.current?.querySelector<HTMLElement>("button[role=checkbox]")?.focus();
   }, [state]);
 
   async function submit(previous: CreateApiKeyResult | null, formData: FormData): Promise<CreateApiKeyResult | null> {
@@ -204,7 +264,7 @@ function CreateKeyFormContent({
     return typed ? activeKeyNames.find((existing) => existing.toLowerCase() === typed) : undefined;
   }
   const duplicateName = duplicateOf(draft.name);
-  const hasInput = Boolean(draft.name || draft.description);
+  const hasInput = Boolean(draft.name || draft.description || draft.expiresOn || draft.permissions.length > 0);
 
   const describedBy = (...candidates: (string | number | false | undefined)[]) => candidates.filter((c): c is string => typeof c === "string" && c !== "").join(" ") || undefined;
 
@@ -225,8 +285,8 @@ function CreateKeyFormContent({
       <DialogHeader>
         <DialogTitle>Create API key</DialogTitle>
         <DialogDescription>
-          The key acts as you, with your role&apos;s permissions in{" "}
-          <span className="font-medium text-foreground">{organization.name}</span>.
+          The key acts as you in <span className="font-medium text-foreground">{organization.name}</span>, with your
+          role&apos;s permissions or only some of them.
         </DialogDescription>
       </DialogHeader>
       <form action={formAction} onChange={(event) => setDraft(valuesOf(event.currentTarget))} noValidate className="grid gap-5">
@@ -314,6 +374,89 @@ function CreateKeyFormContent({
           </p>
           <FieldError id={ids.descriptionError} messages={errors.description} />
         </div>
+        <div className="grid gap-2">
+          <Label htmlFor={ids.expiration}>Expiration</Label>
+          <NativeSelect key={submitted.expiration} id={ids.expiration} name="expiration" wrapperClassName="w-full" defaultValue={submitted.expiration}>
+            {EXPIRATIONS.map((expiration) => (
+              <NativeSelectOption key={expiration} value={expiration}>
+                {EXPIRATION_LABELS[expiration]}
+              </NativeSelectOption>
+            ))}
+          </NativeSelect>
+          {draft.expiration === "custom" ? (
+            <div className="grid gap-2 pt-1">
+              <Label htmlFor={ids.expiresOn}>Expiration date</Label>
+              <Input
+                ref={expiresOnRef}
+                id={ids.expiresOn}
+                name="expiresOn"
+                type="date"
+                className="w-full sm:w-48"
+                min={dateBounds.min}
+                max={dateBounds.max}
+                defaultValue={submitted.expiresOn}
+                aria-invalid={errors.expiresOn?.length ? true : undefined}
+                aria-describedby={describedBy(ids.expiresOnHint, errors.expiresOn?.length && ids.expiresOnError)}
+              />
+              <p id={ids.expiresOnHint} className="text-xs text-muted-foreground">
+                The key stops working at the end of that day (UTC), at most a year from now.
+              </p>
+              <FieldError id={ids.expiresOnError} messages={errors.expiresOn} />
+            </div>
+          ) : null}
+        </div>
+        <fieldset className="grid gap-3">
+          <legend id={ids.access} className="mb-2 text-sm leading-none font-medium">
+            Permissions
+          </legend>
+          {/* Keyed by what was submitted: Radix restores its mount-time value when React resets the
+              form after a failed submit, so the mount-time value must be what was sent. */}
+          <RadioGroup key={submitted.access} name="access" defaultValue={submitted.access} aria-labelledby={ids.access} className="gap-2.5">
+            <AccessOption id={`${ids.access}-inherit`} value="inherit" label="Inherit my role">
+              The key can do what your role can, now and after any role change.
+            </AccessOption>
+            <AccessOption id={`${ids.access}-restricted`} value="restricted" label="Restricted">
+              Only the permissions you choose, and never more than your role.
+            </AccessOption>
+          </RadioGroup>
+          {draft.access === "restricted" ? (
+            <div
+              ref={permissionsRef}
+              key={JSON.stringify(submitted.permissions)}
+              role="group"
+              id={ids.permissions}
+              aria-label="Permissions of this key"
+              aria-describedby={errors.permissions?.length ? ids.permissionsError : undefined}
+              className="ml-6 grid gap-2.5 rounded-md border p-3"
+            >
+              {permissions.map((permission) => {
+                const checkboxId = `${ids.permissions}-${permission.replace(":", "-")}`;
+                return (
+                  <div key={permission} className="flex items-start gap-2.5">
+                    <Checkbox
+                      id={checkboxId}
+                      name="permissions"
+                      value={permission}
+                      defaultChecked={submitted.permissions.includes(permission)}
+                      aria-invalid={errors.permissions?.length ? true : undefined}
+                      aria-describedby={`${checkboxId}-description`}
+                      className="mt-0.5"
+                    />
+                    <div className="grid gap-1">
+                      <Label htmlFor={checkboxId} className="font-mono text-xs font-medium">
+                        {permission}
+                      </Label>
+                      <p id={`${checkboxId}-description`} className="text-xs text-muted-foreground">
+                        {PERMISSION_DESCRIPTIONS[permission]}
+                      </p>
+                    </div>
+                  </div>
+                );
+              })}
+            </div>
+          ) : null}
+          <FieldError id={ids.permissionsError} messages={errors.permissions} className="ml-6" />
+        </fieldset>
         <DialogFooter className="pt-1">
           <DialogClose asChild>
             <Button variant="outline" disabled={pending}>
@@ -333,5 +476,19 @@ function CreateKeyFormContent({
         </DialogFooter>
       </form>
     </DialogContent>
+  );
+}
+
+function AccessOption({ id, value, label, children }: { id: string; value: string; label: string; children: React.ReactNode }) {
+  return (
+    <div className="flex items-start gap-2.5">
+      <RadioGroupItem id={id} value={value} aria-describedby={`${id}-hint`} className="mt-0.5" />
+      <div className="grid gap-1">
+        <Label htmlFor={id}>{label}</Label>
+        <p id={`${id}-hint`} className="text-xs text-muted-foreground">
+          {children}
+        </p>
+      </div>
+    </div>
   );
 }

@@ -6,6 +6,7 @@ import {
   useReactTable,
   type ColumnDef,
   type RowData,
+  type RowSelectionState,
   type SortingState,
   type TableMeta,
   type Updater,
@@ -54,6 +55,11 @@ type DataTableProps<TData, TValue> = {
    * its cell, and a focused row action would drop focus to <body>.
    */
   meta?: TableMeta<TData>;
+  /** Row selection (by row id), when the owner offers actions on several rows at once. */
+  rowSelection?: RowSelectionState;
+  onRowSelectionChange?: (selection: RowSelectionState) => void;
+  /** Which rows may be selected; the others get no checkbox and are left out of "select all". */
+  canSelectRow?: (row: TData) => boolean;
   className?: string;
 };
 
@@ -70,6 +76,9 @@ export function DataTable<TData, TValue>({
   onSortingChange,
   empty,
   meta,
+  rowSelection,
+  onRowSelectionChange,
+  canSelectRow,
   className,
 }: DataTableProps<TData, TValue>) {
   // eslint-disable-next-line react-hooks/incompatible-library -- the table instance is rebuilt from props on every render; nothing memoises it
@@ -83,9 +92,12 @@ export function DataTable<TData, TValue>({
     manualPagination: true,
     manualFiltering: true,
     enableMultiSort: false,
-    state: { sorting },
+    enableRowSelection: rowSelection ? (row) => canSelectRow?.(row.original) ?? true : false,
+    state: { sorting, rowSelection: rowSelection ?? {} },
     onSortingChange: (updater: Updater<SortingState>) =>
       onSortingChange(typeof updater === "function" ? updater(sorting) : updater),
+    onRowSelectionChange: (updater: Updater<RowSelectionState>) =>
+      onRowSelectionChange?.(typeof updater === "function" ? updater(rowSelection ?? {}) : updater),
   });
 
   const rows = table.getRowModel().rows;
@@ -112,7 +124,7 @@ export function DataTable<TData, TValue>({
                             : "none"
                     }
                     className={cn(
-                      "h-11 px-4 text-muted-foreground",
+                      "h-11 px-3 text-muted-foreground",
                       header.column.columnDef.meta?.pinned && [PINNED, PINNED_HEAD],
                       header.column.columnDef.meta?.className,
                     )}
@@ -127,7 +139,7 @@ export function DataTable<TData, TValue>({
         <TableBody>
           {rows.length > 0 ? (
             rows.map((row) => (
-              <TableRow key={row.id}>
+              <TableRow key={row.id} data-state={row.getIsSelected() ? "selected" : undefined}>
                 {row.getVisibleCells().map((cell) => {
                   const columnMeta = cell.column.columnDef.meta;
                   const header = cell.column.columnDef.header;
@@ -136,7 +148,7 @@ export function DataTable<TData, TValue>({
                       key={cell.id}
                       data-label={columnMeta?.label ?? (typeof header === "string" ? header : undefined)}
                       data-span={columnMeta?.fullWidth ? "full" : undefined}
-                      className={cn("px-4 py-3", columnMeta?.pinned && PINNED, columnMeta?.className)}
+                      className={cn("px-3 py-3", columnMeta?.pinned && PINNED, columnMeta?.className)}
                     >
                       {flexRender(cell.column.columnDef.cell, cell.getContext())}
                     </TableCell>

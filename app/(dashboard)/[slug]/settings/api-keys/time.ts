@@ -1,10 +1,5 @@
 import { format, formatDistance } from "date-fns";
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** Keys unused for this long get an "Inactive" badge, a nudge to revoke what nobody needs. */
-export const INACTIVE_AFTER_DAYS = 90;
-
 /**
  * Server HTML is rendered in the server's time zone, which is rarely the reader's. Until the page
  * has hydrated (`local` false) dates are printed in UTC, so server and client markup agree; after
@@ -30,12 +25,10 @@ export function formatRelative(iso: string, now: number): string {
   return formatDistance(then, now, { addSuffix: true });
 }
 
-export function isInactive(key: { createdAt: string; lastUsedAt: string | null }, now: number): boolean {
-  const since = new Date(key.lastUsedAt ?? key.createdAt).getTime();
-  const limit = INACTIVE_AFTER_DAYS * DAY_MS;
-  return key.lastUsedAt ? now - since >= limit : now - since > limit;
-}
-
-export function isExpired(key: { expiresAt: string | null }, now: number): boolean {
-  return key.expiresAt !== null && new Date(key.expiresAt).getTime() <= now;
+/**
+ * "in 29 days" / "3 days ago": an expiry against the server's clock at render time. Unlike
+ * formatRelative, the future is the point here.
+ */
+export function formatExpiry(iso: string, now: number): string {
+  return formatDistance(new Date(iso).getTime(), now, { addSuffix: true });
 }

@@ -39,7 +39,8 @@ export function ViewTabs<T extends string>({ label, value, options, onValueChang
     <div
       role="tablist"
       aria-label={label}
-      className="inline-flex h-9 w-fit items-center rounded-lg bg-muted p-[3px] text-muted-foreground"
+      // Wraps rather than scrolls on a phone: every status stays visible and reachable.
+      className="inline-flex min-h-9 w-fit max-w-full flex-wrap items-center rounded-lg bg-muted p-[3px] text-muted-foreground"
     >
       {options.map((option, index) => {
         const selected = option.value === value;
@@ -61,7 +62,7 @@ export function ViewTabs<T extends string>({ label, value, options, onValueChang
             }}
             onKeyDown={(event) => onKeyDown(event, index)}
             className={cn(
-              "inline-flex h-full items-center justify-center rounded-md border border-transparent px-3 text-sm font-medium whitespace-nowrap transition-[color,box-shadow] outline-none",
+              "inline-flex h-[30px] items-center justify-center rounded-md border border-transparent px-3 text-sm font-medium whitespace-nowrap transition-[color,box-shadow] outline-none",
               "hover:text-foreground focus-visible:border-ring focus-visible:ring-[3px] focus-visible:ring-ring",
               "data-[state=active]:bg-background data-[state=active]:text-foreground data-[state=active]:shadow-sm",
             )}

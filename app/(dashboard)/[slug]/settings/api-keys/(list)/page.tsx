@@ -1,13 +1,15 @@
 import type { Metadata } from "next";
+import { CalendarClock } from "lucide-react";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { toApiKeyRow } from "@/lib/api-keys/key";
-import { listActiveKeyNames, listApiKeys } from "@/lib/api-keys/store";
+import { countExpiringSoon, listActiveKeyNames, listApiKeys } from "@/lib/api-keys/store";
 import { settingsPath } from "@/lib/organization-url";
+import { permissionsOf } from "@/lib/permissions";
 import { requireMember } from "@/lib/session";
-import { ApiKeysTable } from "./api-keys-table";
-import { CreateKeyButton, CreateKeyProvider } from "./create-key-dialog";
-import { hasFilters, listQueryHref, parseListQuery } from "./list-query";
+import { ApiKeysTable } from "../api-keys-table";
+import { CreateKeyButton, CreateKeyProvider } from "../create-key-dialog";
+import { DEFAULT_LIST_QUERY, hasFilters, listQueryHref, parseListQuery } from "../list-query";
 
 export const metadata: Metadata = { title: "API Keys" };
 
@@ -32,13 +34,11 @@ export default async function ApiKeysPage({
   // Only managers may list other members' keys; anyone else asking for scope=all gets their own.
   const query = { ...requested, scope: canManage ? requested.scope : ("mine" as const) };
 
-  const [result, activeKeyNames] = await Promise.all([
-    listApiKeys({
-      organizationId: member.organization.id,
-      ownerId: query.scope === "mine" ? member.user.id : undefined,
-      query,
-    }),
+  const ownerId = query.scope === "mine" ? member.user.id : undefined;
+  const [result, activeKeyNames, expiringSoon] = await Promise.all([
+    listApiKeys({ organizationId: member.organization.id, ownerId, query }),
     canWrite ? listActiveKeyNames(member.organization.id, member.user.id) : [],
+    countExpiringSoon(member.organization.id, ownerId),
   ]);
   // Past the last page (e.g. its last key was just revoked): go to the last page that exists.
   if (result.rows.length === 0 && result.total > 0 && query.page > result.pageCount) {
@@ -48,7 +48,7 @@ export default async function ApiKeysPage({
   const isEmpty = result.total === 0 && query.status === "active" && !hasFilters(query);
 
   return (
-    <CreateKeyProvider organization={organization} activeKeyNames={activeKeyNames}>
+    <CreateKeyProvider organization={organization} activeKeyNames={activeKeyNames} permissions={permissionsOf(member.role)}>
       <div className="grid gap-6">
         <div className="flex flex-col gap-4 sm:flex-row sm:items-start sm:justify-between">
           <div className="grid gap-1">
@@ -64,6 +64,23 @@ export default async function ApiKeysPage({
           {/* In the first-run state the empty panel carries the page's only "Create new key" button. */}
           {canWrite && !isEmpty ? <CreateKeyButton className="shrink-0" /> : null}
         </div>
+        {expiringSoon > 0 && query.status !== "expiring" ? (
+          <div className="flex items-start gap-2.5 rounded-lg border border-warning/50 bg-warning/10 px-4 py-3 text-sm">
+            <CalendarClock className="mt-0.5 size-4 shrink-0 text-[color-mix(in_oklab,var(--warning)_45%,black)] dark:text-warning" aria-hidden="true" />
+            <p>
+              <Link
+                href={listQueryHref(settingsPath(organization.slug), { ...DEFAULT_LIST_QUERY, scope: query.scope, status: "expiring" })}
+                className="font-medium underline underline-offset-4 hover:no-underline"
+              >
+                {expiringSoon === 1 ? "1 key expires" : `${expiringSoon} keys expire`} within 7 days
+              </Link>
+              <span className="text-muted-foreground">
+                . Roll {expiringSoon === 1 ? "it" : "them"} to replace {expiringSoon === 1 ? "it" : "them"} without downtime, or
+                let {expiringSoon === 1 ? "it" : "them"} lapse.
+              </span>
+            </p>
+          </div>
+        ) : null}
         <ApiKeysTable
           organization={organization}
           rows={result.rows.map(toApiKeyRow)}

@@ -14,7 +14,7 @@ export default function Loading() {
         <Skeleton className="h-9 w-36" />
       </div>
       <div className="flex flex-col gap-3 lg:flex-row lg:items-center lg:justify-between">
-        <Skeleton className="h-9 w-40" />
+        <Skeleton className="h-9 w-96 max-w-full" />
         <div className="flex gap-2">
           <Skeleton className="h-9 w-64" />
           <Skeleton className="h-9 w-40" />

@@ -1,0 +1,221 @@
+"use client";
+
+import { Loader2 } from "lucide-react";
+import { useRouter } from "next/navigation";
+import { useActionState, useEffect, useId, useRef, useState } from "react";
+import { toast } from "sonner";
+import { Button } from "@/components/ui/button";
+import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import { FieldError } from "@/components/ui/field-error";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { Textarea } from "@/components/ui/textarea";
+import type { ApiKey, ApiKeyRow } from "@/lib/api-keys/key";
+import { DESCRIPTION_MAX, NAME_MAX } from "@/lib/api-keys/schemas";
+import { updateApiKeyAction, type UpdateApiKeyResult, type UpdateApiKeyValues } from "./actions";
+
+/**
+ * Edits a key's name and description (the same rules as creating one). Standalone: the key list
+ * and the key's own page both use it. `apiKey` null means closed.
+ */
+export function EditKeyDialog({
+  organization,
+  apiKey,
+  onClose,
+  onDone,
+  onCloseAutoFocus,
+}: {
+  /** The organization the page shows: the key is edited there or not at all. */
+  organization: { slug: string; name: string };
+  apiKey: Pick<ApiKeyRow, "id" | "name" | "description" | "maskedKey"> | null;
+  onClose: () => void;
+  /** After a successful save, with the key as saved. */
+  onDone?: (apiKey: ApiKey) => void;
+  onCloseAutoFocus?: (event: Event) => void;
+}) {
+  return (
+    <Dialog
+      open={apiKey !== null}
+      onOpenChange={(open) => {
+        if (!open) onClose();
+      }}
+    >
+      {apiKey ? (
+        <EditKeyFormContent
+          key={apiKey.id}
+          organization={organization}
+          apiKey={apiKey}
+          onClose={onClose}
+          onDone={onDone}
+          onCloseAutoFocus={onCloseAutoFocus}
+        />
+      ) : null}
+    </Dialog>
+  );
+}
+
+function valuesOf(data: FormData): UpdateApiKeyValues {
+  const text = (name: string) => {
+    const value = data.get(name);
+    return typeof value === "string" ? value.replace(/\r\n?/g, "\n") : "";
+  };
+  return { keyId: text("keyId"), name: text("name"), description: text("description") };
+}
+
+function EditKeyFormContent({
+  organization,
+  apiKey,
+  onClose,
+  onDone,
+  onCloseAutoFocus,
+}: {
+  organization: { slug: string; name: string };
+  apiKey: Pick<ApiKeyRow, "id" | "name" | "description" | "maskedKey">;
+  onClose: () => void;
+  onDone?: (apiKey: ApiKey) => void;
+  onCloseAutoFocus?: (event: Event) => void;
+}) {
+  const id = useId();
+  const ids = {
+    name: `${id}-name`,
+    nameError: `${id}-name-error`,
+    description: `${id}-description`,
+    descriptionHint: `${id}-description-hint`,
+    descriptionError: `${id}-description-error`,
+  };
+  const router = useRouter();
+  const initial: UpdateApiKeyValues = { keyId: apiKey.id, name: apiKey.name, description: apiKey.description ?? "" };
+  const [state, formAction, pending] = useActionState(submit, null);
+  // What the fields hold now, for the counters and to clear an error once its field is edited.
+  const [draft, setDraft] = useState<UpdateApiKeyValues>(initial);
+  const nameRef = useRef<HTMLInputElement>(null);
+  const descriptionRef = useRef<HTMLTextAreaElement>(null);
+
+  const failed = state?.ok === false ? state : null;
+  const submitted = failed?.values ?? initial;
+  const errorOf = (field: "name" | "description") => (draft[field] === submitted[field] ? failed?.fieldErrors?.[field] : undefined);
+  const errors = { name: errorOf("name"), description: errorOf("description") };
+  const hasFieldErrors = Object.values(failed?.fieldErrors ?? {}).some((list) => list?.length);
+  const changed = draft.name !== initial.name || draft.description !== initial.description;
+
+  useEffect(() => {
+    const fieldErrors = state?.ok === false ? state.fieldErrors : undefined;
+    if (fieldErrors?.name?.length) nameRef.current?.focus();
+    else if (fieldErrors?.description?.length) descriptionRef.current?.focus();
+  }, [state]);
+
+  async function submit(previous: UpdateApiKeyResult | null, formData: FormData): Promise<UpdateApiKeyResult | null> {
+    try {
+      const result = await updateApiKeyAction(previous, formData);
+      if (result.ok) {
+        toast.success("API key updated", { description: `${result.data.apiKey.name} (${apiKey.maskedKey}) is saved.` });
+        onDone?.(result.data.apiKey);
+        onClose();
+        router.refresh();
+      }
+      return result;
+    } catch {
+      return {
+        ok: false,
+        message: "The server couldn't be reached. Check your connection; nothing was lost, so you can try again.",
+        values: valuesOf(formData),
+      };
+    }
+  }
+
+  const describedBy = (...candidates: (string | number | false | undefined)[]) =>
+    candidates.filter((c): c is string => typeof c === "string" && c !== "").join(" ") || undefined;
+
+  return (
+    <DialogContent
+      showCloseButton={!pending}
+      onCloseAutoFocus={onCloseAutoFocus}
+      onEscapeKeyDown={(event) => {
+        if (pending) event.preventDefault();
+      }}
+      onInteractOutside={(event) => {
+        // A stray click outside must not throw away an edit.
+        if (pending || changed) event.preventDefault();
+      }}
+    >
+      <DialogHeader>
+        <DialogTitle>Edit API key</DialogTitle>
+        <DialogDescription>
+          <code className="font-mono text-xs">{apiKey.maskedKey}</code> in {organization.name}. The key itself doesn&apos;t change:
+          applications using it keep working.
+        </DialogDescription>
+      </DialogHeader>
+      <form
+        action={formAction}
+        onChange={(event) => setDraft(valuesOf(new FormData(event.currentTarget)))}
+        noValidate
+        className="grid gap-5"
+      >
+        <input type="hidden" name="organization" value={organization.slug} />
+        <input type="hidden" name="keyId" value={apiKey.id} />
+        {failed && !hasFieldErrors && !pending ? (
+          <div role="alert" className="rounded-md border border-destructive/40 bg-destructive/5 px-3 py-2 text-sm text-destructive">
+            {failed.message}
+          </div>
+        ) : null}
+        <div className="grid gap-2">
+          <Label htmlFor={ids.name}>Name</Label>
+          <Input
+            ref={nameRef}
+            id={ids.name}
+            name="name"
+            defaultValue={submitted.name}
+            required
+            aria-required="true"
+            autoComplete="off"
+            aria-invalid={errors.name?.length ? true : undefined}
+            aria-describedby={describedBy(errors.name?.length && ids.nameError)}
+          />
+          <FieldError id={ids.nameError} messages={errors.name} />
+          {draft.name.trim().length > NAME_MAX - 10 ? (
+            <p className="text-xs text-muted-foreground">
+              {draft.name.trim().length}/{NAME_MAX} characters
+            </p>
+          ) : null}
+        </div>
+        <div className="grid gap-2">
+          <div className="flex items-baseline justify-between gap-2">
+            <Label htmlFor={ids.description}>Description</Label>
+            <span className="text-xs text-muted-foreground">Optional</span>
+          </div>
+          <Textarea
+            ref={descriptionRef}
+            id={ids.description}
+            name="description"
+            rows={3}
+            defaultValue={submitted.description}
+            aria-invalid={errors.description?.length ? true : undefined}
+            aria-describedby={describedBy(ids.descriptionHint, errors.description?.length && ids.descriptionError)}
+          />
+          <p id={ids.descriptionHint} className="text-xs text-muted-foreground">
+            Which application uses this key?
+            {draft.description.length > DESCRIPTION_MAX - 50 ? ` ${draft.description.length}/${DESCRIPTION_MAX} characters.` : null}
+          </p>
+          <FieldError id={ids.descriptionError} messages={errors.description} />
+        </div>
+        <DialogFooter className="pt-1">
+          <DialogClose asChild>
+            <Button variant="outline" disabled={pending}>
+              Cancel
+            </Button>
+          </DialogClose>
+          <Button type="submit" disabled={pending} aria-disabled={pending}>
+            {pending ? (
+              <>
+                <Loader2 className="animate-spin" aria-hidden="true" />
+                Saving…
+              </>
+            ) : (
+              "Save"
+            )}
+          </Button>
+        </DialogFooter>
+      </form>
+    </DialogContent>
+  );
+}
