@@ -6,8 +6,9 @@ import { LAST_ORGANIZATION_COOKIE, organizationSlugOf } from "@/lib/organization
 import { requestId } from "@/lib/request-id";
 
 // Pages that need a session: a signed-out visitor is sent to sign in and brought back. Any other
-// path renders for everyone (a bad URL gets the 404 page, not a sign-in form).
-const PRIVATE_PAGES = /^\/(?:$|settings(?:\/|$))/;
+// path renders for everyone (a bad URL gets the 404 page, not a sign-in form), among them
+// /invite/{token} and /signup, which are for people without a session.
+const PRIVATE_PAGES = /^\/(?:$|settings(?:\/|$)|account(?:\/|$))/;
 const isPrivatePage = (pathname: string) => PRIVATE_PAGES.test(pathname) || organizationSlugOf(pathname) !== null;
 const dev = process.env.NODE_ENV === "development";
 

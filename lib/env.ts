@@ -18,6 +18,7 @@ const schema = z.object({
   NEXTAUTH_SECRET: z.string().min(16, "NEXTAUTH_SECRET must be at least 16 characters").optional(),
   API_KEY_HASH_SECRET: z.string().optional(),
   SEED_DEMO_DATA: z.enum(["true", "false", "1", "0"]).optional(),
+  ALLOW_SIGNUP: z.enum(["true", "false", "1", "0"], { message: "ALLOW_SIGNUP must be true or false" }).optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   // Read by scripts/server.mjs, which resolves client addresses; checked here too so that a typo
   // fails every entry point the same way.
@@ -43,6 +44,8 @@ export type Env = {
   /** Demo data: seeded on the embedded database's first start unless SEED_DEMO_DATA says otherwise. */
   seedDemoData: "first-start" | "always" | "never";
   poolSize: number;
+  /** Whether /signup lets anyone create an account and an organization (else joining is by invitation only). */
+  allowSignup: boolean;
 };
 
 export class ConfigError extends Error {
@@ -98,6 +101,7 @@ export function readEnv(source: Record<string, string | undefined> = process.env
     seedDemoData:
       truthy(e.SEED_DEMO_DATA) === true ? "always" : truthy(e.SEED_DEMO_DATA) === false || e.DATABASE_URL ? "never" : "first-start",
     poolSize: e.DATABASE_POOL_SIZE,
+    allowSignup: truthy(e.ALLOW_SIGNUP) ?? false,
   };
 }
 

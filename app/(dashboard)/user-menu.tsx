@@ -1,7 +1,8 @@
 "use client";
 
-import { LogOut } from "lucide-react";
+import { LogOut, UserRound } from "lucide-react";
 import { signOut } from "next-auth/react";
+import Link from "next/link";
 import { THEMES, useTheme } from "@/components/theme-provider";
 import { Button } from "@/components/ui/button";
 import {
@@ -35,6 +36,13 @@ export function UserMenu({ name, email, role }: { name: string; email: string; r
           <div className="text-muted-foreground text-xs">{email}</div>
           <div className="text-muted-foreground text-xs">{role}</div>
         </DropdownMenuLabel>
+        <DropdownMenuSeparator />
+        <DropdownMenuItem asChild>
+          <Link href="/account">
+            <UserRound className="size-4" aria-hidden />
+            Account
+          </Link>
+        </DropdownMenuItem>
         <DropdownMenuSeparator />
         <DropdownMenuLabel className="text-muted-foreground text-xs font-normal" id="theme-label">
           Theme
