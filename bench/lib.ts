@@ -471,7 +471,9 @@ export function fmt(value: number | null | undefined, digits = 2): string {
 
 // ───────────────────────────── the shared PostgreSQL deployment ─────────────────────────────
 
-export const PORTS = { A: 3401, B: 3402, C: 3403, D: 3404, E: 3405 } as const;
+/** BENCH_PORT_BASE moves every bench port (A–E at base..base+4, the scale server at base+6, the peer at base+20..). */
+export const PORT_BASE = Number(process.env.BENCH_PORT_BASE) || 3401;
+export const PORTS = { A: PORT_BASE, B: PORT_BASE + 1, C: PORT_BASE + 2, D: PORT_BASE + 3, E: PORT_BASE + 4 } as const;
 
 /**
  * One PostgreSQL database and up to three production servers on it, started on first use:

@@ -5,6 +5,10 @@
 //   npm run bench -- --smoke       every section with short durations (under a minute with a fresh
 //                                  build): checks that the scripts work; exit 0 whatever the numbers
 //   npm run bench -- --only=1,3    some sections
+//   npm run bench -- --peer        adds section 8, Better Auth side by side (installs and builds
+//                                  bench/better-auth; `npm run bench:peer` runs it alone)
+//   npm run bench -- --scale       adds section 9, a million keys (`npm run bench:scale` alone)
+//   --out=FILE                     where a partial or smoke run saves its JSON (default: the temp dir)
 //
 // Environment: BENCH_DATABASE_URL (PostgreSQL server), BENCH_DIST_DIR (build folder),
 // BENCH_NO_BUILD=1 (use the existing build even if stale), BENCH_RUNS / BENCH_DURATION (sections
@@ -15,7 +19,8 @@
 // default build (.next, e.g. from the Playwright stage of `npm test`) is used instead of building.
 // Servers: `next start` child processes on ports 3401-3403 on a scratch PostgreSQL database
 // (BENCH_DATABASE_URL, else TEST_DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/postgres),
-// all stopped and the databases dropped on exit, failure or Ctrl-C. Ports 3401-3405.
+// all stopped and the databases dropped on exit, failure or Ctrl-C. Ports 3401-3405 (section 10:
+// 3406, 3408, 3409; BENCH_PORT_BASE moves them all).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -39,8 +44,11 @@ import {
   type Row,
   type SectionResult,
 } from "./lib";
+import { peer } from "./peer";
 import { rejection } from "./rejection";
+import { requestCounting } from "./request-counts";
 import { revocation } from "./revocation";
+import { scale } from "./scale";
 import { verifyLatency } from "./verify-latency";
 
 type Section = { n: number; title: string; run: (ctx: Context) => Promise<SectionResult> };
@@ -53,15 +61,25 @@ const SECTIONS: Section[] = [
   { n: 5, title: "5. Last-used writes", run: lastUsed },
   { n: 6, title: "6. Key page at scale", run: keyPage },
   { n: 7, title: "7. Create and revoke", run: keyActions },
+  // Opt-in (--peer, --scale): they install a second app, or load a million keys.
+  { n: 8, title: "8. Peer: Better Auth", run: peer },
+  { n: 9, title: "9. A million keys", run: scale },
+  // Servers and a database of its own (ports base+5, base+7, base+8).
+  { n: 10, title: "10. Request counting", run: requestCounting },
 ];
+/** Sections that start their own servers: run alone, they don't need A, B and C. */
+const OWN_SERVERS = new Set([10]);
 
 function parseArgs(argv: string[]) {
   const smoke = argv.includes("--smoke");
   const onlyArg = argv.find((a) => a.startsWith("--only="));
   const only = onlyArg ? new Set(onlyArg.slice("--only=".length).split(",").map(Number)) : null;
-  const unknown = argv.filter((a) => a !== "--smoke" && !a.startsWith("--only="));
-  if (unknown.length) throw new Error(`unknown arguments: ${unknown.join(" ")} (use --smoke, --only=1,3)`);
-  return { smoke, only };
+  const peer = argv.includes("--peer");
+  const scale = argv.includes("--scale");
+  const out = argv.find((a) => a.startsWith("--out="))?.slice("--out=".length);
+  const unknown = argv.filter((a) => !["--smoke", "--peer", "--scale"].includes(a) && !a.startsWith("--only=") && !a.startsWith("--out="));
+  if (unknown.length) throw new Error(`unknown arguments: ${unknown.join(" ")} (use --smoke, --only=1,3, --peer, --scale, --out=FILE)`);
+  return { smoke, only, peer, scale, out };
 }
 
 function gitCommit(): { commit: string; dirty: boolean | null } {
@@ -140,7 +158,8 @@ async function main(): Promise<number> {
   };
   const results: SectionResult[] = [];
   const errors: { section: string; error: string }[] = [];
-  const wanted = (n: number) => !args.only || args.only.has(n);
+  const optIn = (n: number) => (n === 8 ? args.peer : n === 9 ? args.scale : true);
+  const wanted = (n: number) => optIn(n) && (!args.only || args.only.has(n));
   const runSection = async (section: Section, run: () => Promise<SectionResult>) => {
     log(`${section.title}…`);
     const t = Date.now();
@@ -168,7 +187,7 @@ async function main(): Promise<number> {
     }
     if (SECTIONS.some((s) => s.n !== 2 && wanted(s.n))) {
       const ctx = await createContext(opts);
-      await ctx.startAll();
+      if (SECTIONS.some((s) => s.n !== 2 && !OWN_SERVERS.has(s.n) && wanted(s.n))) await ctx.startAll();
       for (const section of SECTIONS) {
         if (section.n === 2 || !wanted(section.n)) continue;
         await runSection(section, () => section.run(ctx));
@@ -205,8 +224,9 @@ async function main(): Promise<number> {
   for (const r of results) for (const note of r.notes) console.log(`  · ${r.title.split(".")[0]}: ${note}`);
 
   // Only a complete full run replaces bench/results/latest.json.
-  const file =
-    args.smoke || args.only
+  const file = args.out
+    ? path.resolve(args.out)
+    : args.smoke || args.only
       ? path.join(os.tmpdir(), `paygentic-bench-${args.smoke ? "smoke" : "partial"}.json`)
       : path.join(ROOT, "bench/results/latest.json");
   mkdirSync(path.dirname(file), { recursive: true });

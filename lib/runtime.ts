@@ -2,6 +2,7 @@ import "server-only";
 import { createKeyCache, type KeyCache } from "@/lib/api-keys/cache";
 import { createInvalidationBus, type InvalidationBus } from "@/lib/api-keys/invalidation";
 import { createLastUsedBuffer, type LastUsedBuffer } from "@/lib/api-keys/last-used";
+import { createRequestCounts, requestCountsConfig, type RequestCounts } from "@/lib/api-keys/request-counts";
 import { createVerifier, type Verifier } from "@/lib/api-keys/verify";
 import { createAuthFailures, type AuthFailures } from "@/lib/api/auth-failures";
 import { createLoginLimiters, type LoginLimiters } from "@/lib/auth/login-throttle";
@@ -34,10 +35,12 @@ export type Runtime = {
   readonly invalidation: InvalidationBus;
   readonly verifier: Verifier;
   readonly lastUsed: LastUsedBuffer;
+  /** Requests per key per minute, counted in memory and written in batches (lib/api-keys/request-counts.ts). */
+  readonly requestCounts: RequestCounts;
   readonly authFailures: AuthFailures;
   /** Built on first use: on PostgreSQL they need the database's pool. */
   readonly loginLimiters: LoginLimiters;
-  /** Writes the pending last-used times, stops the listener and closes the database (reopened if used again). */
+  /** Writes the pending last-used times and request counts, stops the listener and closes the database (reopened if used again). */
   close(): Promise<void>;
 };
 
@@ -54,6 +57,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   const invalidation = createInvalidationBus({ databaseUrl: env.databaseUrl, database, keyCache, logger });
   const verifier = createVerifier({ database, keyCache, invalidation, clock, hashSecret: env.apiKeyHashSecret });
   const lastUsed = createLastUsedBuffer({ database, clock, logger });
+  const requestCounts = createRequestCounts({ database, clock, logger, config: requestCountsConfig() });
   const authFailures = createAuthFailures({ database, clock });
   let loginLimiters: LoginLimiters | undefined;
   let closing: Promise<void> | undefined;
@@ -62,6 +66,9 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     // cleanly closed (and its lock released).
     await lastUsed.flush({ force: true }).catch(() => 0);
     lastUsed.stop();
+    // And the request counts, the current minute included (failures are logged inside).
+    await requestCounts.flush({ force: true });
+    requestCounts.stop();
     await invalidation.stop();
     await database.close().catch((error: unknown) => logger.error(`[db] close failed: ${error instanceof Error ? error.message : String(error)}`));
   }
@@ -74,6 +81,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     invalidation,
     verifier,
     lastUsed,
+    requestCounts,
     authFailures,
     get loginLimiters() {
       loginLimiters ??= createLoginLimiters(database.pool());

@@ -22,6 +22,9 @@ export async function onServerStart(): Promise<void> {
       }
       console.error(`[db] not ready yet: ${error instanceof Error ? error.message : String(error)}`);
     });
+  // Request counts: roll minute rows older than 48 h into day rows, drop day rows older than 90 days;
+  // now and hourly (one instance at a time does it; a failed run is retried the next hour).
+  runtime().requestCounts.startRetention();
   // scripts/server.mjs sets NEXT_MANUAL_SIG_HANDLE so that shutdown is ours: write the pending
   // last-used times (a rolling restart must not lose them) and close the embedded database cleanly.
   if (process.env.NEXT_MANUAL_SIG_HANDLE) {

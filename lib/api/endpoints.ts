@@ -4,6 +4,10 @@ import {
   apiKeyObjectSchema,
   apiKeyParamsSchema,
   apiKeysListQuerySchema,
+  apiKeyUsageDaySchema,
+  apiKeyUsageQuerySchema,
+  auditEventObjectSchema,
+  auditEventsListQuerySchema,
   createUsageEventSchema,
   exposedKeySchema,
   exposureReportSchema,
@@ -17,6 +21,9 @@ import {
   organizationParamsSchema,
   pingSchema,
   readinessSchema,
+  rollApiKeySchema,
+  rolledApiKeyObjectSchema,
+  updateApiKeySchema,
   usageEventObjectSchema,
 } from "./schemas";
 
@@ -136,6 +143,33 @@ export const API = {
     },
   }),
   apiKey: defineRoute("/api/v1/api-keys/{id}", {
+    GET: {
+      summary: "Retrieve an API key",
+      description: "One key, with its expiry, restriction and, once rolled, its replacement (`rolled_to`). Never a secret or hash.",
+      auth: true,
+      permission: "api_keys:read",
+      permissionNote: "`api_keys:read` for your own key, `api_keys:manage` for another member's",
+      params: apiKeyParamsSchema,
+      notFound: "No such API key in your organization. Check the id: GET /api/v1/api-keys lists your keys.",
+      response: { status: 200, schema: apiKeyObjectSchema },
+      errors: ["resource_missing"],
+      curl: 'curl -H "Authorization: Bearer $PAYGENTIC_API_KEY" $ORIGIN/api/v1/api-keys/$KEY_ID',
+    },
+    PATCH: {
+      summary: "Update an API key",
+      description: "Renames a key or changes its description, with the same rules as creating one. Answers the updated key.",
+      auth: true,
+      permission: "api_keys:write",
+      permissionNote: "`api_keys:write` for your own key, `api_keys:manage` for another member's",
+      params: apiKeyParamsSchema,
+      body: updateApiKeySchema,
+      bodyExample: { name: "Billing worker", description: "Runs nightly invoicing" },
+      notFound: "No such API key in your organization. Check the id: GET /api/v1/api-keys lists your keys.",
+      response: { status: 200, schema: apiKeyObjectSchema },
+      errors: ["resource_missing", "invalid_request"],
+      curl:
+        'curl -X PATCH -H "Authorization: Bearer $PAYGENTIC_API_KEY" -H "Content-Type: application/json" \\\n  -d \'{"name":"Billing worker"}\' $ORIGIN/api/v1/api-keys/$KEY_ID',
+    },
     DELETE: {
       summary: "Revoke an API key",
       description: "Answers the revoked key (`revoked_at` set). A key can revoke itself.",
@@ -147,6 +181,40 @@ export const API = {
       response: { status: 200, schema: apiKeyObjectSchema },
       errors: ["resource_missing", "invalid_request"],
       curl: 'curl -X DELETE -H "Authorization: Bearer $PAYGENTIC_API_KEY" $ORIGIN/api/v1/api-keys/$KEY_ID',
+    },
+  }),
+  rollApiKey: defineRoute("/api/v1/api-keys/{id}/roll", {
+    POST: {
+      summary: "Roll an API key",
+      description:
+        "Creates a replacement with the same name, description, environment and restriction, and makes the old key stop working after `old_key_expires_in` seconds (0–604800); both work meanwhile. Answers 201 with the new key: its `secret` appears in this response only. A key already rolled, revoked or expired can't be rolled.",
+      auth: true,
+      permission: "api_keys:write",
+      permissionNote: "`api_keys:write` for your own key, `api_keys:manage` for another member's",
+      params: apiKeyParamsSchema,
+      body: rollApiKeySchema,
+      bodyExample: { old_key_expires_in: 3600 },
+      notFound: "No such API key in your organization. Check the id: GET /api/v1/api-keys lists your keys.",
+      response: { status: 201, schema: rolledApiKeyObjectSchema },
+      errors: ["resource_missing", "invalid_request"],
+      curl:
+        'curl -X POST -H "Authorization: Bearer $PAYGENTIC_API_KEY" -H "Content-Type: application/json" \\\n  -d \'{"old_key_expires_in":3600}\' $ORIGIN/api/v1/api-keys/$KEY_ID/roll',
+    },
+  }),
+  apiKeyUsage: defineRoute("/api/v1/api-keys/{id}/usage", {
+    GET: {
+      summary: "A key's requests per day",
+      description:
+        "Daily counts of the key's requests, oldest first, one item per UTC day (today, partial, last; days without requests are zeros): `succeeded` (2xx and 3xx), `refused` (4xx, including refusals of the key itself: revoked, expired, missing permissions, rate limited) and `failed` (5xx). Counts are written about once a minute, so the last minute or so may be missing.",
+      auth: true,
+      permission: "api_keys:read",
+      permissionNote: "`api_keys:read` for your own key, `api_keys:manage` for another member's",
+      params: apiKeyParamsSchema,
+      query: apiKeyUsageQuerySchema,
+      notFound: "No such API key in your organization. Check the id: GET /api/v1/api-keys lists your keys.",
+      response: { status: 200, schema: listSchema(apiKeyUsageDaySchema) },
+      errors: ["resource_missing"],
+      curl: 'curl -H "Authorization: Bearer $PAYGENTIC_API_KEY" "$ORIGIN/api/v1/api-keys/$KEY_ID/usage?days=30"',
     },
   }),
   exposedKey: defineRoute("/api/v1/api-keys/exposed", {
@@ -161,6 +229,19 @@ export const API = {
       response: { status: 202, schema: exposureReportSchema },
       errors: ["service_unavailable"],
       curl: 'curl -X POST -H "Content-Type: application/json" -d \'{"key":"sk_live_…"}\' $ORIGIN/api/v1/api-keys/exposed',
+    },
+  }),
+  auditEvents: defineRoute("/api/v1/audit-events", {
+    GET: {
+      summary: "List audit events",
+      description:
+        "The organization's audit log, newest first, cursor-paginated: who (a member, an API key, or an exposed-key report) did what to which key, member, invitation or the organization, from which address. Filter with `action`, `actor`, `since` and `until`.",
+      auth: true,
+      permission: "audit_log:read",
+      query: auditEventsListQuerySchema,
+      response: { status: 200, schema: listSchema(auditEventObjectSchema) },
+      errors: [],
+      curl: 'curl -H "Authorization: Bearer $PAYGENTIC_API_KEY" "$ORIGIN/api/v1/audit-events?action=api_key.revoked&limit=20"',
     },
   }),
   // Any other /api/v1 path: a JSON 404 in the error model rather than Next's HTML page.

@@ -1,6 +1,10 @@
 import { z } from "zod";
 import { PERMISSIONS, ROLES } from "@/lib/permissions";
+import { AUDIT_ACTIONS } from "@/lib/audit";
+import { auditActorFilterSchema } from "@/lib/audit-filters";
 import { safeDateTime, safeId, safeText } from "@/lib/validation";
+import { MAX_ROLL_OVERLAP_SECONDS } from "@/lib/api-keys/rules";
+import { apiKeyDescriptionSchema, apiKeyNameSchema } from "@/lib/api-keys/schemas";
 
 // Input schemas of /api/v1, also the source of the OpenAPI document (lib/api/openapi.ts).
 
@@ -20,6 +24,23 @@ export const apiKeysListQuerySchema = z.strictObject({
     .describe("`organization` lists every member's keys and needs api_keys:manage."),
   limit: limitSchema,
   starting_after: cursorSchema,
+});
+
+export const auditEventsListQuerySchema = z
+  .strictObject({
+    action: z.enum(AUDIT_ACTIONS).optional().describe("Only events of this action, e.g. `api_key.revoked`."),
+    actor: auditActorFilterSchema
+      .optional()
+      .describe("A user id (their actions, including those made with their keys), `api_key:KEY_ID` (one key's actions), or `exposed_key_report`."),
+    since: safeDateTime.optional().describe("Events at or after this instant (ISO 8601 with an offset)."),
+    until: safeDateTime.optional().describe("Events before this instant (ISO 8601 with an offset)."),
+    limit: limitSchema,
+    starting_after: cursorSchema,
+  })
+  .refine((q) => !q.since || !q.until || Date.parse(q.since) < Date.parse(q.until), { message: "since must be before until.", path: ["until"] });
+
+export const apiKeyUsageQuerySchema = z.strictObject({
+  days: z.coerce.number().int().min(1).max(90).default(30).describe("How many UTC days, today included: 1–90 (default 30)."),
 });
 
 export const createUsageEventSchema = z.strictObject({
@@ -74,6 +95,7 @@ export const meSchema = z.strictObject({
   user: z.strictObject({ id: z.string(), email: z.string(), name: z.string() }),
   organization: z.strictObject({ id: z.string(), name: z.string(), slug: z.string() }),
   role: z.enum(ROLES),
+  restrictions: z.array(z.enum(PERMISSIONS)).nullable(),
   permissions: z.array(z.enum(PERMISSIONS)),
 });
 
@@ -92,6 +114,32 @@ export const apiKeyObjectSchema = z.strictObject({
   expires_at: z.string().nullable(),
   revoked_at: z.string().nullable(),
   revoke_reason: z.string().nullable(),
+  restrictions: z.array(z.enum(PERMISSIONS)).nullable(),
+  rolled_to: z.string().nullable(),
+  rolled_at: z.string().nullable(),
+});
+
+/** POST /api-keys/{id}/roll answers the new key, whose secret appears in this response only. */
+export const rolledApiKeyObjectSchema = apiKeyObjectSchema.extend({
+  secret: z.string().regex(/^sk_(live|test)_[0-9A-Za-z]{38}$/),
+  rolled_from: z.strictObject({ id: z.string(), expires_at: z.string() }),
+});
+
+export const updateApiKeySchema = z
+  .strictObject({
+    name: apiKeyNameSchema.optional().describe("1–64 characters, shown to other members."),
+    description: apiKeyDescriptionSchema.nullable().optional().describe("Which application uses it; null or empty clears it."),
+  })
+  .refine((body) => body.name !== undefined || body.description !== undefined, "Send name, description or both.");
+
+export const rollApiKeySchema = z.strictObject({
+  old_key_expires_in: z
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_ROLL_OVERLAP_SECONDS)
+    .default(0)
+    .describe("Seconds the old key keeps working, 0 (at once) to 604800 (7 days)."),
 });
 
 export const usageEventObjectSchema = z.strictObject({
@@ -114,6 +162,32 @@ export const organizationObjectSchema = z.strictObject({
   created_at: z.string().optional(),
 });
 
+const auditPersonSchema = z.strictObject({ id: z.string(), name: z.string(), email: z.string() });
+
+export const auditEventObjectSchema = z.strictObject({
+  id: z.string(),
+  object: z.literal("audit_event"),
+  action: z.string(),
+  created_at: z.string(),
+  actor: z.discriminatedUnion("type", [
+    z.strictObject({ type: z.literal("user"), id: z.string(), name: z.string(), email: z.string() }),
+    z.strictObject({
+      type: z.literal("api_key"),
+      id: z.string(),
+      name: z.string().nullable(),
+      prefix: z.string().nullable(),
+      last4: z.string().nullable(),
+      owner: auditPersonSchema.nullable(),
+    }),
+    z.strictObject({ type: z.literal("exposed_key_report") }),
+    z.strictObject({ type: z.literal("deleted_user") }),
+  ]),
+  target: z.strictObject({ type: z.string(), id: z.string(), description: z.string() }),
+  ip: z.string().nullable(),
+  user_agent: z.string().nullable(),
+  metadata: z.record(z.string(), z.unknown()).nullable(),
+});
+
 export const errorObjectSchema = z.object({
   error: z.object({
     type: z.string(),
@@ -123,6 +197,14 @@ export const errorObjectSchema = z.object({
     doc_url: z.string(),
     issues: z.array(z.object({ path: z.string(), message: z.string(), code: z.string() })).optional(),
   }),
+});
+
+/** One UTC day of a key's requests, by outcome: succeeded (2xx/3xx), refused (4xx), failed (5xx). */
+export const apiKeyUsageDaySchema = z.strictObject({
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe("The UTC day, YYYY-MM-DD."),
+  succeeded: z.number().int().min(0),
+  refused: z.number().int().min(0),
+  failed: z.number().int().min(0),
 });
 
 export function listSchema<T extends z.ZodType>(item: T) {

@@ -2,7 +2,9 @@ import type { NextRequest } from "next/server";
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import type { z } from "zod";
 import { recordKeyUse } from "@/lib/api-keys/last-used";
+import { countRequest } from "@/lib/api-keys/request-counts";
 import { ApiKeyError, type ApiKeyErrorCode } from "@/lib/api-keys/store";
+import { missingPermissionCause } from "@/lib/api-keys/rules";
 import { verifyApiKey, type VerifiedKey } from "@/lib/api-keys/verify";
 import { ensureDatabase } from "@/lib/db";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
@@ -83,7 +85,8 @@ function rateLimited(ms: number, what: string): ApiError {
   });
 }
 
-async function authenticate(request: NextRequest, ip: string): Promise<VerifiedKey> {
+/** `counted.keyId` is set as soon as the key is known (a refused revoked or expired key too): its requests are counted. */
+async function authenticate(request: NextRequest, ip: string, counted: { keyId?: string }): Promise<VerifiedKey> {
   const wait = blockedForMs(ip);
   // A blocked address is refused before any look-up, valid key or not: it is the guessing that is
   // limited, and answering 200 for a lucky guess would defeat the limit.
@@ -96,6 +99,7 @@ async function authenticate(request: NextRequest, ip: string): Promise<VerifiedK
   const result = parsed === "malformed" ? ({ ok: false, code: "malformed_api_key" } as const) : await verifyApiKey(parsed.token);
   if (result.ok) return result.key;
   if (result.code === "unavailable") throw serviceUnavailable();
+  if ("key" in result) counted.keyId = result.key.keyId;
   const blocked = await recordAuthFailure(ip);
   if (blocked > 0) throw rateLimited(blocked, "failed authentications");
   switch (result.code) {
@@ -105,7 +109,12 @@ async function authenticate(request: NextRequest, ip: string): Promise<VerifiedK
         `This API key was revoked at ${result.revokedAt.toISOString()}. Create a new key in Settings → API Keys and update your application.`,
       );
     case "expired_api_key":
-      throw new ApiError("expired_api_key", `This API key expired at ${result.expiredAt.toISOString()}. Create a new key in Settings → API Keys.`);
+      throw new ApiError(
+        "expired_api_key",
+        result.rolledToLast4
+          ? `This API key was rolled and stopped working at ${result.expiredAt.toISOString()}. Use its replacement, the key ending in ${result.rolledToLast4}.`
+          : `This API key expired at ${result.expiredAt.toISOString()}. Create a new key in Settings → API Keys.`,
+      );
     default:
       throw new ApiError(result.code, AUTH_MESSAGES[result.code]);
   }
@@ -113,6 +122,12 @@ async function authenticate(request: NextRequest, ip: string): Promise<VerifiedK
 
 function checkPermission(key: VerifiedKey, permission: Permission | undefined): void {
   if (!permission || key.permissions.has(permission)) return;
+  if (missingPermissionCause(key.role, key.restrictions, permission) === "restriction") {
+    throw new ApiError(
+      "insufficient_permissions",
+      `This route needs the ${permission} permission. The key is restricted to ${key.restrictions!.join(", ")}, which doesn't include it (its owner's role, ${ROLE_LABELS[key.role]}, does). Use a key with that permission, or create one in Settings → API Keys.`,
+    );
+  }
   throw new ApiError(
     "insufficient_permissions",
     `This route needs the ${permission} permission. The key belongs to ${key.user.email}, whose role in ${key.organization.name} is ${ROLE_LABELS[key.role]}, which doesn't include it. Ask an organization admin for a role that does; the key follows the new role at once.`,
@@ -124,13 +139,16 @@ function checkPermission(key: VerifiedKey, permission: Permission | undefined): 
 // error here until it has an answer.
 const API_KEY_ERRORS: Record<ApiKeyErrorCode, (error: ApiKeyError, key: VerifiedKey | undefined) => ApiError> = {
   not_found: () => new ApiError("resource_missing", "No such API key in your organization. Check the id: GET /api/v1/api-keys lists your keys."),
-  forbidden: (_error, key) =>
+  forbidden: (error, key) =>
     new ApiError(
       "insufficient_permissions",
-      `Revoking another member's key needs the api_keys:manage permission${key ? `; the key's owner is ${key.role} in ${key.organization.name}` : ""}. Ask an admin.`,
+      `${error.message.replace(" Ask an admin of this organization.", "")} Acting on another member's key needs the api_keys:manage permission${key ? `; this key's owner is ${ROLE_LABELS[key.role]} in ${key.organization.name}` : ""}.`,
     ),
   already_revoked: (error) => new ApiError("invalid_request", error.message.replace("Refresh the list.", "Nothing to do.")),
   limit_reached: (error) => new ApiError("invalid_request", error.message),
+  already_rolled: (error) => new ApiError("invalid_request", error.message.replace(" Refresh the list.", "")),
+  expired: (error) => new ApiError("invalid_request", error.message),
+  invalid: (error) => new ApiError("invalid_request", error.message),
 };
 
 function fromDomainError(error: unknown, key: VerifiedKey | undefined): unknown {
@@ -198,9 +216,13 @@ function serve(endpoint: DescribedEndpoint, handler: Handler<Endpoint>): RouteHa
     const id = makeRequestId(request);
     const ip = clientIp(request.headers);
     let key: VerifiedKey | undefined;
+    // The key whose request this is, once known: every answer to it is counted by its final status
+    // (a Map increment; the counts are written in batches, lib/api-keys/request-counts.ts).
+    const counted: { keyId?: string } = {};
     try {
       if (endpoint.auth) {
-        key = await authenticate(request, ip);
+        key = await authenticate(request, ip, counted);
+        counted.keyId = key.keyId;
         checkPermission(key, endpoint.permission);
         recordKeyUse(key.keyId, ip, userAgent(request.headers));
       }
@@ -218,9 +240,13 @@ function serve(endpoint: DescribedEndpoint, handler: Handler<Endpoint>): RouteHa
       const reply = await handler({ request, requestId: id, ip, key, params, query, headers, body, responseHeaders } as ApiContext<Endpoint>);
       const response = reply instanceof Response ? reply : json(reply, endpoint.response.status, endpoint.response.cacheControl ?? "no-store", responseHeaders);
       response.headers.set("X-Request-Id", id);
+      if (counted.keyId) countRequest(counted.keyId, response.status);
       return response;
     } catch (error) {
-      return toErrorResponse(fromDomainError(error, key), id, request.nextUrl.origin);
+      const mapped = fromDomainError(error, key);
+      const response = toErrorResponse(mapped, id, request.nextUrl.origin);
+      if (counted.keyId) countRequest(counted.keyId, response.status, mapped instanceof ApiError ? mapped.code : undefined);
+      return response;
     }
   };
 }

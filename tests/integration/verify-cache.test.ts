@@ -118,7 +118,7 @@ describe("positive cache", () => {
     const expiresAt = new Date(Date.now() + 3_600_000);
     await db().apiKey.update({ where: { id: key.id }, data: { expiresAt } });
     expect((await verifyIntoCache(key.key)).ok).toBe(true);
-    expect(await verifyApiKey(key.key, expiresAt.getTime() + 1)).toEqual({ ok: false, code: "expired_api_key", expiredAt: expiresAt });
+    expect(await verifyApiKey(key.key, expiresAt.getTime() + 1)).toMatchObject({ ok: false, code: "expired_api_key", expiredAt: expiresAt, rolledToLast4: null });
     expect((await verifyApiKey(key.key)).ok).toBe(true);
   });
 

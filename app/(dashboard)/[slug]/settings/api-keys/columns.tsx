@@ -3,7 +3,7 @@
 import type { ColumnDef } from "@tanstack/react-table";
 import { Ban, MoreHorizontal, Pencil, RefreshCw } from "lucide-react";
 import Link from "next/link";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Badge, type BadgeProps } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
@@ -62,11 +62,25 @@ function Timestamp({ iso, children }: { iso: string; children: React.ReactNode }
  */
 function HintBadge({ variant, hint, children }: { variant: BadgeProps["variant"]; hint: string; children: React.ReactNode }) {
   const [open, setOpen] = useState(false);
+  const reopen = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => () => clearTimeout(reopen.current), []);
   return (
     <Tooltip open={open} onOpenChange={setOpen}>
       <TooltipTrigger asChild>
         <Badge asChild variant={variant} className="cursor-default">
-          <button type="button" title={open ? undefined : hint}>
+          <button
+            type="button"
+            title={open ? undefined : hint}
+            onFocus={(event) => {
+              // Focusing a badge below the fold scrolls it into view, and Radix closes a tooltip whose
+              // trigger scrolls: open it again once the scroll has happened, if focus stayed.
+              const badge = event.currentTarget;
+              clearTimeout(reopen.current);
+              reopen.current = setTimeout(() => {
+                if (document.activeElement === badge) setOpen(true);
+              }, 150);
+            }}
+          >
             {children}
           </button>
         </Badge>
@@ -277,7 +291,7 @@ export function getApiKeyColumns({ status, organizationSlug, showOwner, selectab
       header: "Owner",
       enableSorting: false,
       cell: ({ row: { original: key } }) => (
-        <div className="flex max-w-48 min-w-0 flex-col gap-0.5">
+        <div className="flex max-w-40 min-w-0 flex-col gap-0.5">
           <span className="truncate" title={key.owner.name}>{key.owner.name}</span>
           <span className="truncate text-xs text-muted-foreground" title={key.owner.email}>{key.owner.email}</span>
         </div>

@@ -1,22 +1,19 @@
-import Link from "next/link";
 import { organizationRequestSeries, topKeysByRequests } from "@/lib/api-keys/request-stats";
 import { maskApiKey } from "@/lib/api-keys/key";
-import { settingsPath } from "@/lib/organization-url";
 import { RequestsChart } from "./requests-chart";
 
 /**
  * Above the key list, for members with api_keys:manage: the organization's requests over 30 days
  * and its busiest keys. Read from the daily and minute counts: nothing on the request path.
  */
-export async function OrganizationActivity({ organization }: { organization: { id: string; slug: string } }) {
+export async function OrganizationActivity({ organization }: { organization: { id: string } }) {
   const [series, top] = await Promise.all([
     organizationRequestSeries({ organizationId: organization.id, days: 30 }),
     topKeysByRequests({ organizationId: organization.id, days: 30, limit: 5 }),
   ]);
-  const base = settingsPath(organization.slug);
   return (
-    <div className="grid gap-6 rounded-lg border p-5 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
-      <RequestsChart series={{ "30d": series }} title="Organization requests" heightClass="h-40" />
+    <div className="grid min-w-0 gap-6 rounded-lg border p-5 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
+      <RequestsChart series={{ "30d": series }} title="Organization requests" heightClass="h-40" table={false} />
       <section aria-labelledby="top-keys-title" className="grid content-start gap-3">
         <div>
           <h2 id="top-keys-title" className="text-base font-semibold">
@@ -30,10 +27,11 @@ export async function OrganizationActivity({ organization }: { organization: { i
           <ol className="grid gap-2 text-sm">
             {top.map((key) => (
               <li key={key.keyId} className="flex items-center justify-between gap-3">
-                <Link href={`${base}/${key.keyId}`} className="min-w-0 truncate underline-offset-4 hover:underline">
+                {/* Not a second link named like the key: the list below links each key to its page. */}
+                <span className="min-w-0 truncate">
                   <span className="font-medium">{key.name}</span>{" "}
                   <code className="font-mono text-xs text-muted-foreground">{maskApiKey(key.prefix, key.last4)}</code>
-                </Link>
+                </span>
                 <span className="shrink-0 font-mono text-xs tabular-nums">{key.total.toLocaleString("en-US")}</span>
               </li>
             ))}

@@ -61,12 +61,19 @@ export function RequestsChart({
   title = "Requests",
   heightClass = "h-56",
   caption,
+  table = true,
 }: {
   /** Buckets per range; a range missing here has no switch. */
   series: Partial<Record<Range, RequestBucket[]>> & { "30d": RequestBucket[] };
   title?: string;
   heightClass?: string;
   caption?: string;
+  /**
+   * The numbers as a table for screen readers. Off where the page already is a table of keys (the
+   * overview above the key list): the legend's totals say it there, and a second table would be
+   * one more set of rows to wade through.
+   */
+  table?: boolean;
 }) {
   const id = useId();
   const [range, setRange] = useState<Range>("30d");
@@ -115,7 +122,7 @@ export function RequestsChart({
               No requests in this period
             </div>
           ) : (
-            <ResponsiveContainer width="100%" height="100%" initialDimension={{ width: 600, height: 224 }}>
+            <ResponsiveContainer width="100%" height="100%">
               <BarChart data={data} margin={{ top: 4, right: 4, bottom: 0, left: -16 }}>
                 <CartesianGrid vertical={false} strokeDasharray="3 3" className="stroke-border" />
                 <XAxis dataKey="label" tickLine={false} axisLine={false} fontSize={11} minTickGap={16} />
@@ -128,7 +135,7 @@ export function RequestsChart({
             </ResponsiveContainer>
           )}
         </div>
-        <table className="sr-only">
+        {table ? <table className="sr-only">
           <caption>
             {title}, {rangeLabel}
           </caption>
@@ -152,7 +159,7 @@ export function RequestsChart({
               </tr>
             ))}
           </tbody>
-        </table>
+        </table> : null}
       </div>
     </section>
   );

@@ -7,7 +7,10 @@ import { countExpiringSoon, listActiveKeyNames, listApiKeys } from "@/lib/api-ke
 import { settingsPath } from "@/lib/organization-url";
 import { permissionsOf } from "@/lib/permissions";
 import { requireMember } from "@/lib/session";
+import { Suspense } from "react";
+import { Skeleton } from "@/components/ui/skeleton";
 import { ApiKeysTable } from "../api-keys-table";
+import { OrganizationActivity } from "../organization-activity";
 import { CreateKeyButton, CreateKeyProvider } from "../create-key-dialog";
 import { DEFAULT_LIST_QUERY, hasFilters, listQueryHref, parseListQuery } from "../list-query";
 
@@ -80,6 +83,13 @@ export default async function ApiKeysPage({
               </span>
             </p>
           </div>
+        ) : null}
+        {canManage && !isEmpty ? (
+          // Streamed after the list: the counts never hold the key table back. The fallback has the
+          // panel's height, so nothing moves when it arrives.
+          <Suspense fallback={<Skeleton className="h-[15.5rem] w-full rounded-lg" />}>
+            <OrganizationActivity organization={{ id: member.organization.id }} />
+          </Suspense>
         ) : null}
         <ApiKeysTable
           organization={organization}
