@@ -90,6 +90,22 @@ describe("expiry", () => {
     expect(await list("inactive")).toEqual(new Set([ids.unused31, ids.neverUsed8]));
     expect(await list("revoked")).toEqual(new Set([ids.revoked]));
     expect(await countExpiringSoon(organization.id, member.id)).toBe(1);
+
+    // A search keeps the status: the active list searched never shows an expired or revoked key.
+    const search = async (status: "active" | "expired", q: string) =>
+      new Set(
+        (
+          await listApiKeys({
+            organizationId: organization.id,
+            query: { status, environment: undefined, q, sort: "created", dir: "desc", page: 1, size: 100 },
+          })
+        ).rows.map((row) => row.id),
+      );
+    expect(await search("active", "expir")).toEqual(new Set([ids.expiring, ids.later]));
+    expect(await search("expired", "expir")).toEqual(new Set([ids.expired, ids.expiredInactive]));
+    // By the owner's name or email, among the organization's keys only.
+    expect(await search("active", member.name)).toEqual(await list("active"));
+    expect(await search("active", member.email.toUpperCase())).toEqual(await list("active"));
   });
 });
 
