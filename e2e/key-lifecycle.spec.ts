@@ -201,6 +201,8 @@ test.describe("key lifecycle", () => {
     await expect(dialog).toContainText(name);
     await expect(dialog).toContainText("Acme Inc");
     await expect(dialog.getByRole("radio", { name: "In 24 hours" })).toBeChecked();
+    // Focus starts on the choice, not on Cancel: the arrow keys change it at once.
+    await expect(dialog.getByRole("radio", { name: "In 24 hours" })).toBeFocused();
     await dialog.getByRole("button", { name: "Cancel" }).click();
     await expect(dialog).toBeHidden();
     await expect(row.getByRole("button", { name: /^More actions for / })).toBeFocused();

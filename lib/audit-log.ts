@@ -234,7 +234,10 @@ async function describeEvents(organizationId: string, rows: EventRow[], rt: Runt
     let description: string | null = null;
     if (type === "api_key") {
       const key = keyById.get(id);
-      description = key ? `${key.name} (${maskApiKey(key.prefix, key.last4)})` : text(metadata, "name");
+      // The name the event recorded (the key's name then), not today's: renaming a key must not
+      // rewrite what the log says happened to it. For api_key.updated that is the new name.
+      const name = text(metadata, "name") ?? key?.name ?? null;
+      description = key ? `${name} (${maskApiKey(key.prefix, key.last4)})` : name;
     } else if (type === "member") {
       const user = userById.get(id);
       const email = user?.email ?? text(metadata, "email");

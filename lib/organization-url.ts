@@ -11,8 +11,15 @@ export const LAST_ORGANIZATION_COOKIE = "paygentic_last_org";
 /** `/{slug}/settings/{rest}`: the first path segment is a slug, then a settings page. */
 const ORGANIZATION_PAGE = /^\/([^/]+)\/settings(?:\/|$)/;
 
-/** Top-level paths that are not organizations (a slug never takes these names). */
-const RESERVED = new Set(["account", "api", "docs", "invite", "login", "settings", "signup", "_next"]);
+/**
+ * Top-level paths that are not organizations (a slug never takes these names): today's, and names
+ * a future page or a confusable organization ("admin", "support") should not be able to take.
+ */
+const RESERVED = new Set([
+  "account", "api", "docs", "invite", "login", "settings", "signup", "_next",
+  "admin", "app", "assets", "auth", "billing", "dashboard", "help", "logout", "new", "oauth",
+  "organizations", "public", "register", "security", "signin", "signout", "static", "status", "support", "www",
+]);
 
 /** Whether a slug names a top-level path instead (new organizations can't take these). */
 export const isReservedSlug = (slug: string): boolean => RESERVED.has(slug);

@@ -96,6 +96,8 @@ export type VerifiedKey = Pick<KeyRecord, "name" | "environment" | "last4" | "or
   Pick<ApiKey, "livemode"> & {
     keyId: string;
     hash: string;
+    /** Rolled, and in its overlap: it still works, but only as itself (it may not manage other keys). */
+    superseded: boolean;
     createdAt: KeyRecord["createdAt"];
     user: Person;
     role: Role;
@@ -106,6 +108,7 @@ export function toVerifiedKey(record: KeyRecord, role: Role, hash: string): Veri
   return {
     keyId: record.id,
     hash,
+    superseded: record.rolledToLast4 !== null,
     name: record.name,
     environment: record.environment,
     livemode: isLivemode(record.environment),

@@ -295,7 +295,10 @@ export async function readApiKey(params: {
   if (!key) throw new ApiKeyError("not_found", "That key doesn't exist in this organization.");
   const own = key.owner.id === params.viewer.userId;
   if (!params.viewer.permissions.has(own ? "api_keys:read" : "api_keys:manage")) {
-    throw new ApiKeyError("forbidden", own ? "Your role can't view keys." : "Only owners and admins can view another member's key.");
+    throw new ApiKeyError(
+      "forbidden",
+      own ? "Viewing keys needs api_keys:read." : "Viewing another member's key needs api_keys:manage: owners and admins have it (and keys of theirs not restricted without it).",
+    );
   }
   return key;
 }
@@ -316,7 +319,13 @@ export async function getApiKeyDetails(organizationId: string, key: Pick<ApiKey,
   return { lastUsedIp: row?.lastUsedIp ?? null, lastUsedUserAgent: row?.lastUsedUserAgent ?? null, ownerRole: membership?.role ?? null, rolledFrom };
 }
 
-export type RevokeActor = AuditActor & { userId: string; role: Role; restrictions?: Permission[] | null };
+export type RevokeActor = AuditActor & {
+  userId: string;
+  role: Role;
+  restrictions?: Permission[] | null;
+  /** The acting key was rolled (it is in its overlap): it may act on itself only. */
+  superseded?: boolean;
+};
 
 /** Whether the actor, with their role as of this transaction, holds `permission`. */
 function actorMay(role: Role | null, actor: RevokeActor, permission: Permission): boolean {
@@ -353,16 +362,7 @@ export async function revokeApiKey(params: {
       select: { id: true, userId: true, hash: true, name: true, revokedAt: true, revokedBy: { select: { name: true } } },
     });
     if (!key) throw new ApiKeyError("not_found", "That key doesn't exist in this organization. Refresh the list.");
-    const permission = key.userId === actor.userId ? "api_keys:write" : "api_keys:manage";
-    const role = await actorRole(tx, organizationId, actor.userId);
-    if (!actorMay(role, actor, permission)) {
-      throw new ApiKeyError(
-        "forbidden",
-        key.userId === actor.userId
-          ? "Your role can't revoke keys."
-          : "Only owners and admins can revoke another member's key. Ask an admin of this organization.",
-      );
-    }
+    await authorizeKeyAction(tx, organizationId, key, actor, "revoke");
     if (key.revokedAt) {
       throw new ApiKeyError(
         "already_revoked",
@@ -393,18 +393,28 @@ export async function revokeApiKey(params: {
 async function authorizeKeyAction(
   tx: Prisma.TransactionClient,
   organizationId: string,
-  key: { userId: string },
+  key: { id: string; userId: string },
   actor: RevokeActor,
   verb: string,
-): Promise<void> {
+): Promise<Role> {
+  // A key kept alive by a roll's overlap may have leaked (that is often why it was rolled): it
+  // must not be able to roll or revoke its replacement, or any other key.
+  if (actor.superseded && actor.apiKeyId !== key.id) {
+    throw new ApiKeyError("forbidden", `This key was rolled: until it expires it works only as itself and can't ${verb} other keys. Use its replacement.`);
+  }
   const own = key.userId === actor.userId;
+  const permission = own ? "api_keys:write" : "api_keys:manage";
   const role = await actorRole(tx, organizationId, actor.userId);
-  if (!actorMay(role, actor, own ? "api_keys:write" : "api_keys:manage")) {
+  if (!role || !can(role, permission)) {
     throw new ApiKeyError(
       "forbidden",
       own ? `Your role can't ${verb} keys.` : `Only owners and admins can ${verb} another member's key. Ask an admin of this organization.`,
     );
   }
+  if (!actorMay(role, actor, permission)) {
+    throw new ApiKeyError("forbidden", `This key is restricted to ${(actor.restrictions ?? []).join(", ")}, without ${permission}: it can't ${verb} ${own ? "keys" : "another member's key"}.`);
+  }
+  return role;
 }
 
 export type UpdateApiKeyInput = { name?: string; description?: string | null };
@@ -471,7 +481,27 @@ export async function rollApiKey(params: {
       },
     });
     if (!old) throw new ApiKeyError("not_found", "That key doesn't exist in this organization. Refresh the list.");
-    await authorizeKeyAction(tx, organizationId, old, actor, "roll");
+    const role = await authorizeKeyAction(tx, organizationId, old, actor, "roll");
+    if (old.userId !== actor.userId) {
+      // The new secret acts as the key's owner: rolling an owner's key is an owner's call, like
+      // removing one (canRemoveMember).
+      const ownerRole = await actorRole(tx, organizationId, old.userId);
+      if (ownerRole === "owner" && role !== "owner") {
+        throw new ApiKeyError("forbidden", "Only an owner can roll an owner's key: its replacement would act as them. Ask them, or revoke it if it is compromised.");
+      }
+    }
+    if (actor.restrictions) {
+      // A restricted key must not mint a secret that may do more than it may.
+      const ownerRole = (await actorRole(tx, organizationId, old.userId)) ?? "viewer";
+      const mine = new Set(effectivePermissions(role, actor.restrictions));
+      const beyond = effectivePermissions(ownerRole, parseRestrictions(old.restrictions)).filter((p) => !mine.has(p));
+      if (beyond.length > 0) {
+        throw new ApiKeyError(
+          "forbidden",
+          `This key is restricted and can't roll a key with more permissions than its own (${beyond.join(", ")}): the new secret would carry them. Roll it in the dashboard.`,
+        );
+      }
+    }
     if (old.revokedAt) throw new ApiKeyError("already_revoked", "This key is revoked, so it can't be rolled. Create a new key instead.");
     if (old.rolledToId) {
       throw new ApiKeyError(

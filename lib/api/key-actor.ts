@@ -4,5 +4,13 @@ import { userAgent } from "@/lib/request-info";
 
 /** The calling key as the actor of a change: its owner, narrowed by its restriction (the store checks both). */
 export function keyActor(key: VerifiedKey, ip: string, headers: Headers): RevokeActor {
-  return { userId: key.user.id, role: key.role, restrictions: key.restrictions, apiKeyId: key.keyId, ip, userAgent: userAgent(headers) };
+  return {
+    userId: key.user.id,
+    role: key.role,
+    restrictions: key.restrictions,
+    superseded: key.superseded,
+    apiKeyId: key.keyId,
+    ip,
+    userAgent: userAgent(headers),
+  };
 }

@@ -138,8 +138,8 @@ export const rollApiKeySchema = z.strictObject({
     .int()
     .min(0)
     .max(MAX_ROLL_OVERLAP_SECONDS)
-    .default(0)
-    .describe("Seconds the old key keeps working, 0 (at once) to 604800 (7 days)."),
+    // Required: leaving it out must not pick the most abrupt choice (0) for a key in use.
+    .describe("Seconds the old key keeps working, 0 (at once) to 604800 (7 days). Required."),
 });
 
 export const usageEventObjectSchema = z.strictObject({

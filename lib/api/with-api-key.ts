@@ -139,11 +139,8 @@ function checkPermission(key: VerifiedKey, permission: Permission | undefined): 
 // error here until it has an answer.
 const API_KEY_ERRORS: Record<ApiKeyErrorCode, (error: ApiKeyError, key: VerifiedKey | undefined) => ApiError> = {
   not_found: () => new ApiError("resource_missing", "No such API key in your organization. Check the id: GET /api/v1/api-keys lists your keys."),
-  forbidden: (error, key) =>
-    new ApiError(
-      "insufficient_permissions",
-      `${error.message.replace(" Ask an admin of this organization.", "")} Acting on another member's key needs the api_keys:manage permission${key ? `; this key's owner is ${ROLE_LABELS[key.role]} in ${key.organization.name}` : ""}.`,
-    ),
+  // The store says which check failed: the role, the key's restriction, an owner's key, a rolled key.
+  forbidden: (error) => new ApiError("insufficient_permissions", error.message),
   already_revoked: (error) => new ApiError("invalid_request", error.message.replace("Refresh the list.", "Nothing to do.")),
   limit_reached: (error) => new ApiError("invalid_request", error.message),
   already_rolled: (error) => new ApiError("invalid_request", error.message.replace(" Refresh the list.", "")),

@@ -326,10 +326,49 @@ describe("rolling", () => {
 
   it("validates old_key_expires_in: 0 to 7 days, whole seconds", async () => {
     const key = await createKey(organization.id, members.developer.id);
-    for (const body of [{ old_key_expires_in: -1 }, { old_key_expires_in: 604_801 }, { old_key_expires_in: 1.5 }, { old_key_expires_in: "60" }, { other: 1 }]) {
+    for (const body of [{}, { old_key_expires_in: -1 }, { old_key_expires_in: 604_801 }, { old_key_expires_in: 1.5 }, { old_key_expires_in: "60" }, { other: 1 }]) {
       expectApiError(await roll(key.key, key.id, body), 400, "invalid_request_error", "invalid_request");
     }
     expect(await db().apiKey.count({ where: { organizationId: organization.id, name: key.name } })).toBe(1);
+  });
+
+  it("a restricted key can't roll a key that may do more: the new secret would carry it", async () => {
+    const owner = await createMember(organization.id, "owner");
+    const narrow = await createKey(organization.id, owner.id, { restrictions: ["api_keys:read", "api_keys:write"] });
+    const wide = await createKey(organization.id, owner.id);
+    const refused = expectApiError(await roll(narrow.key, wide.id, { old_key_expires_in: 0 }), 403, "permission_error", "insufficient_permissions");
+    expect(refused.message).toMatch(/restricted/);
+    expect((await call(ping, { path: "/api/v1/ping", key: wide.key })).status).toBe(200);
+    // A key within its own permissions can be rolled by it.
+    const narrower = await createKey(organization.id, owner.id, { restrictions: ["api_keys:read"] });
+    expect((await roll(narrow.key, narrower.id, { old_key_expires_in: 0 })).status).toBe(201);
+  });
+
+  it("only an owner rolls an owner's key (the replacement would act as them)", async () => {
+    const owner = await createMember(organization.id, "owner");
+    const theirs = await createKey(organization.id, owner.id);
+    const refused = expectApiError(await roll(members.admin.key.key, theirs.id, { old_key_expires_in: 0 }), 403, "permission_error", "insufficient_permissions");
+    expect(refused.message).toMatch(/owner/);
+    expect((await call(ping, { path: "/api/v1/ping", key: theirs.key })).status).toBe(200);
+    expect((await roll(members.owner.key.key, theirs.id, { old_key_expires_in: 60 })).status).toBe(201);
+  });
+
+  it("a key in its overlap works as itself but can't roll, edit or revoke its replacement (or any other key)", async () => {
+    const old = await createKey(organization.id, members.developer.id);
+    const rolled = await roll(old.key, old.id, { old_key_expires_in: 3600 });
+    expect(rolled.status).toBe(201);
+    const replacement = rolled.json.id as string;
+    expect((await call(ping, { path: "/api/v1/ping", key: old.key })).status).toBe(200);
+    for (const attempt of [
+      roll(old.key, replacement, { old_key_expires_in: 0 }),
+      call(deleteApiKey, { method: "DELETE", path: `/x/${replacement}`, params: { id: replacement }, key: old.key }),
+      call(patchApiKey, { method: "PATCH", path: `/x/${replacement}`, params: { id: replacement }, key: old.key, body: { name: "taken" } }),
+    ]) {
+      expect(expectApiError(await attempt, 403, "permission_error", "insufficient_permissions").message).toMatch(/rolled/);
+    }
+    expect((await call(ping, { path: "/api/v1/ping", key: rolled.json.secret })).status).toBe(200);
+    // Revoking itself is still allowed: a leaked old key can be cut short.
+    expect((await call(deleteApiKey, { method: "DELETE", path: `/x/${old.id}`, params: { id: old.id }, key: old.key })).status).toBe(200);
   });
 
   it("two rolls of one key at once: one replacement, one clear refusal", async () => {

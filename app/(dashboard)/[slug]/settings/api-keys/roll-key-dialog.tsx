@@ -114,6 +114,15 @@ function RollKeyFlow({
         }}
       >
         <AlertDialogContent
+          onOpenAutoFocus={(event) => {
+            // The choice comes first: focus the selected overlap (not Cancel, after it), so a keyboard
+            // user can change it with the arrow keys at once.
+            const checked = (event.currentTarget as HTMLElement | null)?.querySelector<HTMLElement>('[role="radio"][data-state="checked"]');
+            if (checked) {
+              event.preventDefault();
+              checked.focus();
+            }
+          }}
           onEscapeKeyDown={(event) => {
             if (pending) event.preventDefault();
           }}

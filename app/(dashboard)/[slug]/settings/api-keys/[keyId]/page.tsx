@@ -105,7 +105,7 @@ export default async function ApiKeyPage({ params }: { params: Promise<{ slug: s
             </h1>
             {key.description ? <p className="max-w-2xl text-sm break-words whitespace-pre-line text-muted-foreground">{key.description}</p> : null}
           </div>
-          {canAct ? <KeyActions organization={organization} apiKey={toApiKeyRow(key)} currentUserId={member.user.id} canRoll={!key.rolledTo} /> : null}
+          {canAct ? <KeyActions organization={organization} apiKey={toApiKeyRow(key)} currentUserId={member.user.id} canRoll={!key.rolledTo && (own || details.ownerRole !== "owner" || member.role === "owner")} /> : null}
         </div>
       </div>
 
