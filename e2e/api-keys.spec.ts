@@ -320,6 +320,7 @@ test.describe("API keys", () => {
     await row.getByRole("button", { name: "Revoke" }).click();
     await expect(page.getByRole("alertdialog", { name: "Revoke API key?" })).toContainText("Alice Owner");
     await page.getByRole("alertdialog").getByRole("button", { name: "Revoke key" }).click();
+    await expect(page.getByRole("alertdialog")).toHaveCount(0);
     await expect(keyRow(page, name)).toHaveCount(0);
 
     await page.getByRole("tab", { name: "Revoked" }).click();

@@ -34,7 +34,7 @@ test.describe("two tabs, two organizations", () => {
     const name = uniqueName("Two tabs");
     await acme.getByRole("button", { name: "Create new key" }).first().click();
     const create = acme.getByRole("dialog", { name: "Create API key" });
-    await expect(create).toContainText("permissions in Acme Inc");
+    await expect(create).toContainText("acts as you in Acme Inc");
     await create.getByLabel("Name").fill(name);
     await create.getByRole("button", { name: "Create key" }).click();
     const save = acme.getByRole("dialog", { name: "Save your API key" });

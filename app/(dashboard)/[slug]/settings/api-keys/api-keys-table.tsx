@@ -77,7 +77,8 @@ export function ApiKeysTable({ organization, rows, total, pageCount, query: rend
   const [editTarget, setEditTarget] = useState<ApiKeyRow | null>(null);
   const [rollTarget, setRollTarget] = useState<ApiKeyRow | null>(null);
   // The row whose "More actions" menu opened Edit or Roll: focus goes back to it (or near it).
-  const [menuKeyId, setMenuKeyId] = useState<string | null>(null);
+  // The Edit or Roll key button that opened a dialog (by key and action): focus goes back to it.
+  const [menuKeyId, setMenuKeyId] = useState<{ id: string; action: "edit" | "roll" } | null>(null);
   const [rowSelection, setRowSelection] = useState<RowSelectionState>({});
   // The keys the open "Revoke N API keys?" dialog lists: fixed when it opens, null when closed.
   const [bulkKeys, setBulkKeys] = useState<ApiKeyRow[] | null>(null);
@@ -139,7 +140,7 @@ export function ApiKeysTable({ organization, rows, total, pageCount, query: rend
             setRevokeTarget(row);
             return;
           }
-          setMenuKeyId(row.id);
+          setMenuKeyId({ id: row.id, action });
           if (action === "edit") setEditTarget(row);
           else setRollTarget(row);
         },
@@ -189,11 +190,11 @@ export function ApiKeysTable({ organization, rows, total, pageCount, query: rend
     setBulkKeys(null);
   }
 
-  /** After Edit or Roll: back to the row's menu, or (the row gone, e.g. rolled immediately) the nearest thing. */
+  /** After Edit or Roll: back to the button that opened it, or (the row gone, e.g. rolled immediately) the nearest thing. */
   function focusAfterRowDialog(event: Event) {
     const target =
-      (menuKeyId && document.querySelector<HTMLElement>(`[data-key-actions="${menuKeyId}"]`)) ||
-      document.querySelector<HTMLElement>("[data-key-actions]") ||
+      (menuKeyId && document.querySelector<HTMLElement>(`[data-key-${menuKeyId.action}="${menuKeyId.id}"]`)) ||
+      document.querySelector<HTMLElement>("[data-key-edit]") ||
       document.querySelector<HTMLElement>("[data-create-key-trigger]");
     if (!target) return;
     event.preventDefault();

@@ -1,18 +1,12 @@
 "use client";
 
 import type { ColumnDef } from "@tanstack/react-table";
-import { Ban, MoreHorizontal, Pencil, RefreshCw } from "lucide-react";
+import { Ban, Pencil, RefreshCw } from "lucide-react";
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 import { Badge, type BadgeProps } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
-import {
-  DropdownMenu,
-  DropdownMenuContent,
-  DropdownMenuItem,
-  DropdownMenuTrigger,
-} from "@/components/ui/dropdown-menu";
 import { Tooltip, TooltipContent, TooltipTrigger } from "@/components/ui/tooltip";
 import { ENVIRONMENT_LABELS, type Environment, type ListApiKeysQuery } from "@/lib/api-keys/schemas";
 import { settingsPath } from "@/lib/organization-url";
@@ -321,7 +315,7 @@ export function getApiKeyColumns({ status, organizationSlug, showOwner, selectab
               <Ban aria-hidden="true" />
               Revoke
             </Button>
-            <KeyActionsMenu apiKey={key} rolled={state.rolled} onAction={onAction} />
+            <KeyActionButtons apiKey={key} rolled={state.rolled} onAction={onAction} />
           </div>
         );
       },
@@ -331,8 +325,12 @@ export function getApiKeyColumns({ status, organizationSlug, showOwner, selectab
   return columns;
 }
 
-/** Edit and Roll key, behind one compact button so that Revoke stays a visible button of its own. */
-function KeyActionsMenu({
+/**
+ * Edit and Roll key as icon buttons beside Revoke: one click each, found by their names ("Edit",
+ * "Roll key"; the icons have tooltips). A rolled key's Roll key stays in place, disabled with the
+ * reason, so the row's layout doesn't jump.
+ */
+function KeyActionButtons({
   apiKey,
   rolled,
   onAction,
@@ -341,36 +339,27 @@ function KeyActionsMenu({
   rolled: boolean;
   onAction: ApiKeyColumnOptions["onAction"];
 }) {
-  const [trigger, setTrigger] = useState<HTMLButtonElement | null>(null);
+  const rollHint = rolled ? `Already rolled: roll the key ending in ${apiKey.rolledTo?.last4} instead` : "Roll key: a replacement, with an overlap";
   return (
-    <DropdownMenu modal={false}>
-      <DropdownMenuTrigger asChild>
-        <Button ref={setTrigger} variant="ghost" size="icon" className="size-8" aria-label={`More actions for ${apiKey.name}`} data-key-actions={apiKey.id}>
-          <MoreHorizontal aria-hidden="true" />
-        </Button>
-      </DropdownMenuTrigger>
-      <DropdownMenuContent align="end" className="w-56">
-        <DropdownMenuItem onSelect={() => trigger && onAction("edit", apiKey, trigger)}>
-          <Pencil aria-hidden="true" />
-          Edit
-        </DropdownMenuItem>
-        {/* A rolled key already has its replacement: roll that one instead. */}
-        <DropdownMenuItem
-          disabled={rolled}
-          onSelect={() => trigger && onAction("roll", apiKey, trigger)}
-          className="items-start"
-        >
-          <RefreshCw aria-hidden="true" className="mt-0.5" />
-          <span className="grid gap-0.5">
-            <span>Roll key</span>
-            {rolled ? (
-              <span className="text-xs text-muted-foreground">
-                Already rolled: roll the key ending in {apiKey.rolledTo?.last4}
-              </span>
-            ) : null}
-          </span>
-        </DropdownMenuItem>
-      </DropdownMenuContent>
-    </DropdownMenu>
+    <>
+      <Button variant="ghost" size="icon" className="size-8" aria-label="Edit" title="Edit name and description" data-key-edit={apiKey.id} onClick={(event) => onAction("edit", apiKey, event.currentTarget)}>
+        <Pencil aria-hidden="true" />
+      </Button>
+      <Button
+        variant="ghost"
+        size="icon"
+        className="size-8 aria-disabled:opacity-50"
+        aria-label="Roll key"
+        title={rollHint}
+        aria-disabled={rolled || undefined}
+        aria-description={rolled ? rollHint : undefined}
+        data-key-roll={apiKey.id}
+        onClick={(event) => {
+          if (!rolled) onAction("roll", apiKey, event.currentTarget);
+        }}
+      >
+        <RefreshCw aria-hidden="true" />
+      </Button>
+    </>
   );
 }
