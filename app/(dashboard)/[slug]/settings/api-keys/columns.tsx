@@ -152,7 +152,7 @@ export function getApiKeyColumns({ status, organizationSlug, showOwner, selectab
         return (
           // Long names and descriptions are clamped (the full text is in the title, and read in full by
           // screen readers) so that one long description can't push the other columns off screen.
-          <div className="flex max-w-full min-w-0 flex-col gap-1 sm:max-w-56 xl:max-w-64">
+          <div className="flex max-w-full min-w-0 flex-col gap-1 sm:max-w-52 xl:max-w-56">
             <div className="flex min-w-0 flex-wrap items-center gap-x-2 gap-y-1">
               <Link
                 href={`${keysPath}/${encodeURIComponent(key.id)}`}
@@ -285,7 +285,7 @@ export function getApiKeyColumns({ status, organizationSlug, showOwner, selectab
       header: "Owner",
       enableSorting: false,
       cell: ({ row: { original: key } }) => (
-        <div className="flex max-w-40 min-w-0 flex-col gap-0.5">
+        <div className="flex max-w-36 min-w-0 flex-col gap-0.5">
           <span className="truncate" title={key.owner.name}>{key.owner.name}</span>
           <span className="truncate text-xs text-muted-foreground" title={key.owner.email}>{key.owner.email}</span>
         </div>
