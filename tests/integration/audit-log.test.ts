@@ -31,6 +31,7 @@ import {
   type TestMember,
   type TestOrganization,
 } from "@/tests/helpers/fixtures";
+import { parseCsv } from "@/tests/helpers/csv";
 
 setupTestDatabase();
 
@@ -54,34 +55,6 @@ async function readStream(stream: ReadableStream<Uint8Array>): Promise<string> {
   return new Response(stream).text();
 }
 
-/** Reads RFC 4180 CSV (quoted fields with doubled quotes, CRLF records). */
-function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") {
-      record.push(field);
-      field = "";
-    } else if (c === "\r" && text[i + 1] === "\n") {
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = "";
-      i++;
-    } else field += c;
-  }
-  return records;
-}
 
 // One organization where every existing mutation happens once, through the real lib (and the
 // real API route for a revoke made with a key).

@@ -1,36 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { csvField, csvRow } from "@/lib/csv";
+import { parseCsv } from "@/tests/helpers/csv";
 
-/** A reader of RFC 4180 (quoted fields, doubled quotes, CRLF records), to check what we write round-trips. */
-function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") {
-      record.push(field);
-      field = "";
-    } else if (c === "\r" && text[i + 1] === "\n") {
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = "";
-      i++;
-    } else field += c;
-  }
-  if (field || record.length) throw new Error("the last record is not CRLF-terminated");
-  return records;
-}
 
 describe("csvField: RFC 4180 quoting", () => {
   it("leaves plain values bare and writes null and undefined as empty fields", () => {
