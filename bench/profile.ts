@@ -3,7 +3,11 @@
 // the load window only (bundled app code is mapped back to its source through the build's maps).
 //
 //   npx tsx bench/profile.ts --target=ping [--seconds=10] [--connections=10]
-//   targets: health, ping, malformed, unknown, unknown-fresh
+//   targets: health, ping, malformed, unknown, unknown-fresh, peer-health
+//
+// peer-health is the health route of the Better Auth peer (bench/better-auth, `next start`: a bare
+// Next.js 16 app with one JSON route), profiled in its own process the same way; with health beside
+// it (--target=health,peer-health) the script prints where our health route's extra time goes.
 //
 // The .cpuprofile is kept in bench/results/ (gitignored); open it in Chrome DevTools for more.
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from "node:fs";
@@ -15,8 +19,9 @@ import {
   createContext,
   installSignalHandlers,
   insertKey,
-  loadWithCpu,
   malformedKey,
+  PORTS,
+  processTreeCpuMs,
   ROOT,
   round,
   runCleanups,
@@ -24,6 +29,7 @@ import {
   type LoadJob,
   type Options,
 } from "./lib";
+import { buildPeer, installPeer, PEER_DIST, startPeer, type PeerServer } from "./peer";
 
 type Node = { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; children?: number[] };
 type Profile = { nodes: Node[]; startTime: number; endTime: number; samples: number[]; timeDeltas: number[] };
@@ -58,6 +64,8 @@ function moduleOf(url: string, mapped: string | null): string {
 
 type Window = { target: string; from: number; to: number; requests: number };
 
+const PEER_TARGET = "peer-health";
+
 async function main() {
   const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
   const targets = arg("target", "ping").split(",");
@@ -67,51 +75,80 @@ async function main() {
   const distDir = process.env.BENCH_DIST_DIR || ".next-bench";
   if (!buildIsFresh(distDir)) console.warn(`warning: ${distDir} is older than the sources (run npm run bench once to rebuild)`);
   const dir = path.join(ROOT, "bench/results", `profile-${Date.now().toString(36)}`);
+  const peerDir = `${dir}-peer`;
   mkdirSync(dir, { recursive: true });
   installSignalHandlers();
-  const opts: Options = { smoke: false, distDir, serverNodeArgs: ["--cpu-prof", "--cpu-prof-dir", dir], log: (l) => console.log(`[profile] ${l}`) };
+  const log = (l: string) => console.log(`[profile] ${l}`);
+  const opts: Options = { smoke: false, distDir, serverNodeArgs: ["--cpu-prof", "--cpu-prof-dir", dir], log };
   const ctx = await createContext(opts);
   try {
-    const A = await ctx.serverA();
-    const { key } = await insertKey(await ctx.sql(), { email: "adam@acme.test" });
-    const jobs: Record<string, LoadJob> = {
-      health: { url: `${A.url}/api/health`, connections, durationSec: seconds },
-      ping: { url: `${A.url}/api/v1/ping`, connections, durationSec: seconds, headers: { authorization: `Bearer ${key}` } },
-      malformed: { url: `${A.url}/api/v1/ping`, connections, durationSec: seconds, headers: { authorization: `Bearer ${malformedKey()}` } },
-      unknown: { url: `${A.url}/api/v1/ping`, connections, durationSec: seconds, headers: { authorization: `Bearer ${unknownKey()}` } },
-      "unknown-fresh": { url: `${A.url}/api/v1/ping`, connections, durationSec: seconds, freshUnknownKeys: true },
-    };
+    const ours = targets.filter((t) => t !== PEER_TARGET);
+    const A = ours.length ? await ctx.serverA() : null;
+    let peer: PeerServer | null = null;
+    if (targets.includes(PEER_TARGET)) {
+      installPeer(log);
+      buildPeer(log);
+      mkdirSync(peerDir, { recursive: true });
+      // The health route touches neither Better Auth nor a database: the bare framework's cost.
+      const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", PEER_DIST_DIR: PEER_DIST };
+      delete env.NODE_OPTIONS;
+      peer = await startPeer(opts, "profile", PORTS.A + 30, env, ["--cpu-prof", "--cpu-prof-dir", peerDir]);
+    }
+    const jobs: Record<string, LoadJob> = {};
+    if (A) {
+      const { key } = await insertKey(await ctx.sql(), { email: "adam@acme.test" });
+      Object.assign(jobs, {
+        health: { url: `${A.url}/api/health`, connections, durationSec: seconds },
+        ping: { url: `${A.url}/api/v1/ping`, connections, durationSec: seconds, headers: { authorization: `Bearer ${key}` } },
+        malformed: { url: `${A.url}/api/v1/ping`, connections, durationSec: seconds, headers: { authorization: `Bearer ${malformedKey()}` } },
+        unknown: { url: `${A.url}/api/v1/ping`, connections, durationSec: seconds, headers: { authorization: `Bearer ${unknownKey()}` } },
+        "unknown-fresh": { url: `${A.url}/api/v1/ping`, connections, durationSec: seconds, freshUnknownKeys: true },
+      } satisfies Record<string, LoadJob>);
+    }
+    if (peer) jobs[PEER_TARGET] = { url: `${peer.url}/api/health`, connections, durationSec: seconds };
     for (const target of targets) if (!jobs[target]) throw new Error(`unknown target ${target}`);
     for (const target of targets) await ctx.load.run({ ...jobs[target]!, durationSec: 3 });
     const windows: Window[] = [];
     for (let r = 0; r < rounds; r++) {
       for (const target of targets) {
         const from = Number(process.hrtime.bigint() / 1000n);
-        const result = await loadWithCpu(ctx, A, jobs[target]!);
+        const pid = target === PEER_TARGET ? peer!.child.pid! : A!.child.pid!;
+        const cpuBefore = processTreeCpuMs(pid);
+        const result = await ctx.load.run(jobs[target]!);
+        const cpuUs = ((processTreeCpuMs(pid) - cpuBefore) * 1000) / Math.max(1, result.requests);
         windows.push({ target, from, to: from + result.durationSec * 1e6, requests: result.requests });
-        console.log(
-          `[profile] ${target}: ${round(result.rps, 0)} req/s, p50 ${round(result.latencyMs.p50, 2)} ms, server CPU ${round(result.serverCpuUsPerRequest, 0)} µs/request, ≈${round(result.dbTransactionsPerRequest, 2)} DB transactions/request`,
-        );
+        console.log(`[profile] ${target}: ${round(result.rps, 0)} req/s, p50 ${round(result.latencyMs.p50, 2)} ms, server CPU ${round(cpuUs, 0)} µs/request`);
       }
     }
-    await A.stop();
+    await A?.stop();
+    await peer?.stop();
 
-    const file = readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));
-    if (!file) throw new Error("no .cpuprofile written");
-    const kept = path.join(ROOT, "bench/results", `${targets.join("+")}-${Date.now().toString(36)}.cpuprofile`);
-    renameSync(path.join(dir, file), kept);
-    rmSync(dir, { recursive: true, force: true });
-    analyse(JSON.parse(readFileSync(kept, "utf8")) as Profile, windows, targets);
-    console.log(`
-profile: ${path.relative(ROOT, kept)}`);
+    const tallies = new Map<string, Tally>();
+    const kept: string[] = [];
+    for (const [from, label, mine] of [
+      [dir, targets.filter((t) => t !== PEER_TARGET).join("+"), ours],
+      [peerDir, PEER_TARGET, peer ? [PEER_TARGET] : []],
+    ] as const) {
+      if (!mine.length) continue;
+      const file = readdirSync(from).find((f) => f.endsWith(".cpuprofile"));
+      if (!file) throw new Error(`no .cpuprofile written in ${from}`);
+      const to = path.join(ROOT, "bench/results", `${label}-${Date.now().toString(36)}.cpuprofile`);
+      renameSync(path.join(from, file), to);
+      kept.push(to);
+      for (const [t, tally] of tallyProfile(JSON.parse(readFileSync(to, "utf8")) as Profile, windows.filter((w) => mine.includes(w.target)), [...mine])) tallies.set(t, tally);
+    }
+    printTallies(tallies, targets);
+    console.log(`\nprofiles: ${kept.map((k) => path.relative(ROOT, k)).join(", ")}`);
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(peerDir, { recursive: true, force: true });
     await runCleanups();
   }
 }
 
 type Tally = { samples: number; idle: number; requests: number; usPerSample: number; fn: Map<string, number>; mod: Map<string, number>; app: Map<string, number> };
 
-function analyse(profile: Profile, windows: Window[], targets: string[]): void {
+function tallyProfile(profile: Profile, windows: Window[], targets: string[]): Map<string, Tally> {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -159,8 +196,13 @@ function analyse(profile: Profile, windows: Window[], targets: string[]): void {
     }
     for (const f of files) add(tally.app, f);
   }
+  return tallies;
+}
+
+function printTallies(tallies: Map<string, Tally>, targets: string[]): void {
   const us = (tally: Tally, n: number) => (n * (tally.usPerSample / Math.max(1, tally.samples))) / Math.max(1, tally.requests);
-  for (const [target, tally] of tallies) {
+  for (const target of targets) {
+    const tally = tallies.get(target)!;
     if (tally.samples === 0) throw new Error(`no samples in the ${target} windows (clock mismatch?)`);
     const busy = tally.samples - tally.idle;
     console.log(`\n═══ ${target}: ${tally.requests} requests, ${tally.samples} samples, ${((100 * tally.idle) / tally.samples).toFixed(1)}% idle, ${round(us(tally, busy), 0)} µs busy per request`);
@@ -178,11 +220,14 @@ function analyse(profile: Profile, windows: Window[], targets: string[]): void {
     const base = tallies.get(targets[0]!)!;
     for (const target of targets.slice(1)) {
       const other = tallies.get(target)!;
-      const keys = new Set([...base.fn.keys(), ...other.fn.keys()]);
-      const diff = [...keys].map((k) => [k, us(other, other.fn.get(k) ?? 0) - us(base, base.fn.get(k) ?? 0)] as const);
       const total = us(other, other.samples - other.idle) - us(base, base.samples - base.idle);
-      console.log(`\n═══ ${target} − ${targets[0]}: ${round(total, 0)} µs busy per request; largest differences (self, µs per request)`);
-      for (const [k, d] of diff.sort((a, b) => Math.abs(b[1]) - Math.abs(a[1])).slice(0, 30)) console.log(`  ${round(d, 1).toFixed(1).padStart(8)}  ${k}`);
+      console.log(`\n═══ ${target} − ${targets[0]}: ${round(total, 0)} µs busy per request`);
+      for (const [what, a, b] of [["modules", base.mod, other.mod], ["functions", base.fn, other.fn]] as const) {
+        const keys = new Set([...a.keys(), ...b.keys()]);
+        const diff = [...keys].map((k) => [k, us(other, b.get(k) ?? 0) - us(base, a.get(k) ?? 0)] as const);
+        console.log(`largest differences by ${what} (self, µs per request)`);
+        for (const [k, d] of diff.sort((x, y) => Math.abs(y[1]) - Math.abs(x[1])).slice(0, what === "modules" ? 15 : 30)) console.log(`  ${round(d, 1).toFixed(1).padStart(8)}  ${k}`);
+      }
     }
   }
 }

@@ -50,6 +50,20 @@ test.describe("security headers", () => {
     expect(api.headers()["x-content-type-options"]).toBe("nosniff");
   });
 
+  test("static files and the server's own 400 carry the hardening headers too", async ({ request }) => {
+    const html = await (await request.get("/login")).text();
+    const script = /<script\b[^>]*\bsrc="(\/_next\/static\/[^"]+)"/.exec(html)?.[1];
+    expect(script, "the sign-in page loads a script from /_next/static").toBeTruthy();
+    const undecodable = await request.get("/api/v1/api-keys/%E0%A4%A");
+    expect(undecodable.status()).toBe(400);
+    for (const response of [await request.get(script!), await request.get("/icon.svg"), undecodable]) {
+      expect(response.headers()["x-content-type-options"], response.url()).toBe("nosniff");
+      expect(response.headers()["x-frame-options"], response.url()).toBe("DENY");
+      expect(response.headers()["referrer-policy"], response.url()).toBe("strict-origin-when-cross-origin");
+    }
+    expect(undecodable.headers()["content-security-policy"]).toContain("default-src 'none'");
+  });
+
   test("the dashboard works under the policy: nothing is blocked", async ({ page }) => {
     const violations: string[] = [];
     const collect = (message: ConsoleMessage) => {

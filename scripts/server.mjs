@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import path from "node:path";
 import next from "next";
+import { securityHeaders } from "../lib/security-headers.mjs";
 import { parseTrustProxy, resolveClientIp } from "../lib/trust-proxy.mjs";
 
 const dev = process.argv.includes("--dev");
@@ -43,6 +44,9 @@ function refuseUndecodablePath(req, res) {
 }
 
 const server = createServer((req, res) => {
+  // On every response, this one included (lib/security-headers.mjs says why here and not in next.config.ts).
+  const pathname = (req.url ?? "/").split("?")[0];
+  for (const [name, value] of securityHeaders(pathname, req.headers["x-forwarded-proto"])) res.setHeader(name, value);
   if (refuseUndecodablePath(req, res)) return;
   const ip = resolveClientIp(trust, req.socket.remoteAddress, req.headers["x-forwarded-for"]);
   req.headers["x-forwarded-for"] = ip;
