@@ -6,7 +6,15 @@ import { GET as ping } from "@/app/api/v1/ping/route";
 import { GET as organizationRoute } from "@/app/api/v1/organizations/[id]/route";
 import { POST as createUsage } from "@/app/api/v1/usage-events/route";
 import { createRequestCounts, flushRequestCounts, requestCountsConfig, type RequestCounts } from "@/lib/api-keys/request-counts";
-import { keyDailyUsage, keyRefusalsByCode, keyRequestSeries, organizationRequestSeries, topKeysByRequests } from "@/lib/api-keys/request-stats";
+import {
+  keyDailyUsage,
+  keyRefusalsByCode,
+  keyRequestSeries,
+  ORGANIZATION_ACTIVITY_TTL_MS,
+  organizationActivity,
+  organizationRequestSeries,
+  topKeysByRequests,
+} from "@/lib/api-keys/request-stats";
 import { sql } from "@/lib/db";
 import { readEnv } from "@/lib/env";
 import { createRuntime, runtime, type Logger, type Runtime } from "@/lib/runtime";
@@ -513,6 +521,29 @@ describe("the chart queries", () => {
     ]);
     expect((await topKeysByRequests({ organizationId: org.id, days: 30, limit: 1 }, atNoon())).map((k) => k.keyId)).toEqual([a.id]);
     expect((await topKeysByRequests({ organizationId: org.id, days: 30, limit: 5, ownerId: colleague.id }, atNoon())).map((k) => k.keyId)).toEqual([b.id]);
+  });
+
+  it("organizationActivity: the panel's figures, reused for a minute, then served stale once while they refresh", async () => {
+    let clock = now;
+    const rt = Object.create(runtime(), { clock: { value: { now: () => clock } } }) as Runtime;
+    const total = (activity: { series: { succeeded: number }[] }) => activity.series.reduce((n, s) => n + s.succeeded, 0);
+    const first = await organizationActivity(org.id, rt);
+    expect(first.series).toEqual(await organizationRequestSeries({ organizationId: org.id, days: 30 }, rt));
+    expect(first.top).toEqual(await topKeysByRequests({ organizationId: org.id, days: 30, limit: 5 }, rt));
+    expect((await organizationActivity(otherOrg.id, rt)).top).toEqual([expect.objectContaining({ keyId: stranger.id })]);
+
+    // New counts arrive: within the minute the panel shows the figures it has.
+    await insertRow("ApiKeyRequestsMinute", b, org.id, now - 3 * MINUTE, { succeeded: 7 });
+    try {
+      clock = now + ORGANIZATION_ACTIVITY_TTL_MS - 1_000;
+      expect(total(await organizationActivity(org.id, rt))).toBe(total(first));
+      // After it: the stale figures once, without waiting, while the sums run again; then the new ones.
+      clock = now + ORGANIZATION_ACTIVITY_TTL_MS + 1_000;
+      expect(total(await organizationActivity(org.id, rt))).toBe(total(first));
+      await vi.waitFor(async () => expect(total(await organizationActivity(org.id, rt))).toBe(total(first) + 7));
+    } finally {
+      await sql().query(`DELETE FROM "ApiKeyRequestsMinute" WHERE "apiKeyId" = $1 AND minute = $2::timestamptz AT TIME ZONE 'UTC'`, [b.id, iso(now - 3 * MINUTE)]);
+    }
   });
 
   it("never reads another organization's counts, whatever key id it is given", async () => {
