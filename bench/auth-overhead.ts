@@ -8,7 +8,7 @@ export async function authOverhead(ctx: Context): Promise<SectionResult> {
   const S = "1 auth overhead";
   const { smoke } = ctx.opts;
   const runs = smoke ? 2 : Number(process.env.BENCH_RUNS) || 5;
-  const durationSec = smoke ? 1 : Number(process.env.BENCH_DURATION) || 10;
+  const durationSec = smoke ? 1 : Number(process.env.BENCH_DURATION) || 5;
   const connections = 10;
   const A = await ctx.serverA();
   const { key } = await insertKey(await ctx.sql(), { email: "adam@acme.test", name: "bench auth overhead" });

@@ -348,7 +348,7 @@ export async function peer(ctx: Context): Promise<SectionResult> {
   const S = "8 peer";
   const { smoke, log } = ctx.opts;
   const rounds = smoke ? 1 : Number(process.env.BENCH_PEER_RUNS) || 5;
-  const durationSec = smoke ? 1 : Number(process.env.BENCH_PEER_DURATION) || 5;
+  const durationSec = smoke ? 1 : Number(process.env.BENCH_PEER_DURATION) || 4;
   const trials = smoke ? 2 : Number(process.env.BENCH_PEER_REVOCATION_TRIALS) || 10;
   const connections = 10;
   const modes = (process.env.BENCH_PEER_MODES?.split(",") as Mode[] | undefined) ?? [...MODES];

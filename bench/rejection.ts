@@ -26,7 +26,7 @@ export async function rejection(ctx: Context): Promise<SectionResult> {
   const S = "3 rejection";
   const { smoke } = ctx.opts;
   const runs = smoke ? 1 : Number(process.env.BENCH_RUNS) || 5;
-  const durationSec = smoke ? 1 : Number(process.env.BENCH_DURATION) || 10;
+  const durationSec = smoke ? 1 : Number(process.env.BENCH_DURATION) || 5;
   const connections = 10;
   const A = await ctx.serverA();
   const ping = `${A.url}/api/v1/ping`;

@@ -88,7 +88,7 @@ export async function requestCounting(ctx: Context): Promise<SectionResult> {
   const S = "10 request counting";
   const { smoke } = ctx.opts;
   const runs = smoke ? 2 : Number(process.env.BENCH_RUNS) || 5;
-  const durationSec = smoke ? 1 : Number(process.env.BENCH_DURATION) || 10;
+  const durationSec = smoke ? 1 : Number(process.env.BENCH_DURATION) || 5;
   const writeSec = smoke ? 3 : Math.min(60, Number(process.env.BENCH_COUNTS_SECONDS) || 60);
   const connections = 10;
   // Before the servers start: alone on the CPUs (as far as this bench goes).
