@@ -25,7 +25,7 @@ type Variant = { id: string; label: string; job: LoadJob; expect: string };
 export async function rejection(ctx: Context): Promise<SectionResult> {
   const S = "3 rejection";
   const { smoke } = ctx.opts;
-  const runs = smoke ? 1 : Number(process.env.BENCH_RUNS) || 5;
+  const runs = smoke ? 1 : Number(process.env.BENCH_RUNS) || 4;
   const durationSec = smoke ? 1 : Number(process.env.BENCH_DURATION) || 5;
   const connections = 10;
   const A = await ctx.serverA();

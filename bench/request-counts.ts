@@ -87,7 +87,7 @@ async function measure(ctx: Context, server: Server, job: LoadJob): Promise<Meas
 export async function requestCounting(ctx: Context): Promise<SectionResult> {
   const S = "10 request counting";
   const { smoke } = ctx.opts;
-  const runs = smoke ? 2 : Number(process.env.BENCH_RUNS) || 5;
+  const runs = smoke ? 2 : Number(process.env.BENCH_RUNS) || 4;
   const durationSec = smoke ? 1 : Number(process.env.BENCH_DURATION) || 5;
   const writeSec = smoke ? 3 : Math.min(60, Number(process.env.BENCH_COUNTS_SECONDS) || 60);
   const connections = 10;

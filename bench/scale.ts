@@ -282,7 +282,7 @@ export async function scale(ctx: Context): Promise<SectionResult> {
     }
   }
   const page = (name: string) => round(median(pageMs[name]!), 1);
-  const exportResult = await timeExport(server, `${server.url}/${BIG}/settings/audit-log/export`, cookie, smoke ? 30 : Number(process.env.BENCH_SCALE_EXPORT_SECONDS) || 30);
+  const exportResult = await timeExport(server, `${server.url}/${BIG}/settings/audit-log/export`, cookie, smoke ? 30 : Number(process.env.BENCH_SCALE_EXPORT_SECONDS) || 20);
 
   // The verification cache and the request-count flush.
   const cache = (await runWorker(database.url, "cache", { SCALE_CACHE_KEYS: String(s.cacheKeys) })) as {
