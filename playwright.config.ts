@@ -18,7 +18,9 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   use: {
     baseURL,
-    trace: "retain-on-failure",
+    // Recorded for a failed test's retry only: recording every test's trace is extra work for the
+    // browser on each step, which on a 2-core machine is most of the suite's time.
+    trace: process.env.CI ? "on-first-retry" : "retain-on-failure",
     launchOptions: {
       executablePath,
       args: executablePath
