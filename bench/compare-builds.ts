@@ -12,7 +12,7 @@
 // them instead. Both servers run this checkout's scripts/server.mjs.
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { createContext, insertKey, installSignalHandlers, median, okShare, PORTS, processTreeCpuMs, ROOT, round, runCleanups, startServer, type LoadJob, type Options } from "./lib";
+import { createContext, insertKey, installSignalHandlers, median, okShare, PORTS, processTreeCpuMs, ROOT, round, runCleanups, runMain, startServer, type LoadJob, type Options } from "./lib";
 
 async function main() {
   const arg = (name: string, fallback?: string) => {
@@ -79,11 +79,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  async (error: unknown) => {
-    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-    await runCleanups();
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -112,6 +112,21 @@ export function runCleanups(): Promise<void> {
   return cleaningUp;
 }
 
+/**
+ * A bench script's entry point: exits with main's code (0 when it returns nothing), or prints the
+ * error, runs the cleanups (servers, databases) and exits 1.
+ */
+export function runMain(main: () => Promise<number | void>): void {
+  main().then(
+    (code) => process.exit(code ?? 0),
+    async (error: unknown) => {
+      console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+      await runCleanups();
+      process.exit(1);
+    },
+  );
+}
+
 let signalsInstalled = false;
 export function installSignalHandlers(): void {
   if (signalsInstalled) return;

@@ -25,6 +25,7 @@ import {
   ROOT,
   round,
   runCleanups,
+  runMain,
   unknownKey,
   type LoadJob,
   type Options,
@@ -232,11 +233,4 @@ function printTallies(tallies: Map<string, Tally>, targets: string[]): void {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  async (error: unknown) => {
-    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-    await runCleanups();
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -38,6 +38,7 @@ import {
   PG_BASE,
   ROOT,
   runCleanups,
+  runMain,
   withClient,
   type Context,
   type Options,
@@ -237,11 +238,4 @@ async function main(): Promise<number> {
   return failed.length ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  async (error: unknown) => {
-    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-    await runCleanups();
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -160,13 +160,20 @@ async function explainAll(captured: Captured[]) {
 }
 
 async function explain() {
+  // Page 2,000 of 25 (40 in --smoke, whose large organization has 2,000 keys).
+  const deep = Number(process.env.SCALE_DEEP_PAGE) || 2_000;
   const views: { name: string; organizationId: string; query: Parameters<typeof listApiKeys>[0]["query"] }[] = [
     { name: "10 keys, default view", organizationId: SMALL_ORG, query: { status: "active", sort: "created", dir: "desc", page: 1, size: 25 } },
     { name: "100k keys, default view", organizationId: ORG, query: { status: "active", sort: "created", dir: "desc", page: 1, size: 25 } },
     { name: "100k keys, search by last 4", organizationId: ORG, query: { status: "active", q: process.env.SCALE_LAST4 ?? "0042", sort: "created", dir: "desc", page: 1, size: 25 } },
     { name: "100k keys, Inactive filter", organizationId: ORG, query: { status: "inactive", sort: "created", dir: "desc", page: 1, size: 25 } },
-    { name: "100k keys, page 2,000", organizationId: ORG, query: { status: "active", sort: "created", dir: "desc", page: 2_000, size: 25 } },
+    { name: "100k keys, page 2,000 by cursor", organizationId: ORG, query: { status: "active", sort: "created", dir: "desc", page: deep, size: 25, cursor: "" } },
+    { name: "100k keys, page 2,000 by offset", organizationId: ORG, query: { status: "active", sort: "created", dir: "desc", page: deep, size: 25 } },
   ];
+  // The deep page as the list reaches it: Next's cursor from the page before (read once by offset, untimed).
+  const cursor = (await listApiKeys({ organizationId: ORG, query: { status: "active", sort: "created", dir: "desc", page: deep - 1, size: 25 } })).nextCursor;
+  if (!cursor) throw new Error(`page ${deep - 1} of the large organization has no next page`);
+  views[4]!.query.cursor = cursor;
   const results = [];
   for (const view of views) {
     const times: number[] = [];
@@ -211,7 +218,7 @@ async function explain() {
     capturing = null;
   }
   results.push({ name: "organization activity panel, uncached", rows: 30, ms: stats(activityTimes), queries: await explainAll(activityCaptured) });
-  return { views: results };
+  return { views: results, cursor };
 }
 
 async function flush() {

@@ -18,6 +18,8 @@ async function expectNoViolations(page: Page, state: string): Promise<void> {
       .filter((animation) => animation.effect?.getComputedTiming().endTime !== Infinity)
       .forEach((animation) => animation.finish()),
   );
+  // A client navigation settles its <title> after the new rows show: scan the settled document.
+  await expect(page).toHaveTitle(/\S/);
   const { violations } = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
   const summary = violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(" ")).join("\n  ")}`);
   expect(summary, `axe violations: ${state}`).toEqual([]);

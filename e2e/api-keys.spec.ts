@@ -247,6 +247,15 @@ test.describe("API keys", () => {
     await expect(body).toHaveCount(1);
     await expect(body.first()).toContainText(names[0]!);
     await expect(page.getByRole("button", { name: "Next" })).toBeDisabled();
+    // Next carries a cursor (where page 1 ended), so a deep page reads from the index.
+    await expect(page).toHaveURL(/cursor=[A-Za-z0-9_-]+/);
+    // Previous back to page 1 is page 1's own address.
+    await page.getByRole("button", { name: "Previous" }).click();
+    await expect(page.getByText("Page 1 of 2")).toBeVisible();
+    await expect(page).not.toHaveURL(/cursor=|page=/);
+    await expect(body).toHaveCount(10);
+    await expect(body.first()).toContainText(names[10]!);
+    await expect(page.getByRole("button", { name: "Previous" })).toBeDisabled();
 
     // Sorting goes back to page 1.
     await page.getByRole("button", { name: "Created" }).click();

@@ -1,6 +1,7 @@
 import "server-only";
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
@@ -23,6 +24,9 @@ export interface Sql {
   /** Runs `fn` on one connection (session-level locks, multi-statement transactions). */
   session<T>(fn: (sql: Sql) => Promise<T>): Promise<T>;
 }
+
+/** The contrib extensions the migrations create (PostgreSQL ships them; PGlite loads them on demand). */
+export const EMBEDDED_EXTENSIONS = { pg_trgm };
 
 /** Sql over a PGlite instance. */
 export function pgliteSql(pglite: PGlite): Sql {
@@ -158,7 +162,7 @@ function open(config: Env): Connection {
     mkdirSync(config.pgliteDir, { recursive: true });
     lockEmbeddedDatabase(config.pgliteDir);
   }
-  const pglite = new PGlite(config.pgliteDir);
+  const pglite = new PGlite(config.pgliteDir, { extensions: EMBEDDED_EXTENSIONS });
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   return {
     prisma,

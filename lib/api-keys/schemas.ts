@@ -73,5 +73,7 @@ export const listApiKeysQuerySchema = z.object({
   dir: z.enum(["asc", "desc"]).catch("desc"),
   page: z.coerce.number().int().min(1).max(100_000).catch(1),
   size: z.coerce.number().int().refine((n) => [10, 25, 50, 100].includes(n)).catch(25),
+  /** Where Previous/Next left off (lib/api-keys/list-cursor.ts); one this app didn't make is ignored. */
+  cursor: z.string().regex(/^[A-Za-z0-9_-]{1,400}$/).optional().catch(undefined),
 });
 export type ListApiKeysQuery = z.infer<typeof listApiKeysQuerySchema>;

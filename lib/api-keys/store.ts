@@ -5,6 +5,7 @@ import { can, type Permission, type Role } from "@/lib/permissions";
 import { runtime, type Runtime } from "@/lib/runtime";
 import { generateApiKey, hashApiKey, modeForEnvironment } from "./format";
 import { isLivemode, type ApiKey } from "./key";
+import { afterCreated, decodeListCursor, encodeListCursor, keysetFilter, listOrder } from "./list-cursor";
 import { effectivePermissions, EXPIRES_SOON_MS, INACTIVE_NEVER_USED_MS, INACTIVE_UNUSED_MS, parseRestrictions, rollExpiries } from "./rules";
 import {
   ENVIRONMENT_LABELS,
@@ -234,42 +235,68 @@ export async function listActiveKeyNames(organizationId: string, userId: string,
   return rows.map((row) => row.name);
 }
 
-export type ApiKeyPage = { rows: ApiKey[]; total: number; page: number; pageCount: number; pageSize: number };
+export type ApiKeyPage = {
+  rows: ApiKey[];
+  total: number;
+  page: number;
+  pageCount: number;
+  pageSize: number;
+  /** Cursors for Previous and Next (null where there is no such page); see list-cursor.ts. */
+  previousCursor: string | null;
+  nextCursor: string | null;
+};
 
-/** One page of an organization's keys (or one member's), filtered and sorted by the database. */
+/**
+ * One page of an organization's keys (or one member's), filtered and sorted by the database:
+ * after or before `query.cursor` when it has one (a keyset read from the index), else by `page`.
+ */
 export async function listApiKeys(params: {
   organizationId: string;
   ownerId?: string;
-  query: Pick<ListApiKeysQuery, "status" | "environment" | "q" | "sort" | "dir" | "page" | "size">;
+  query: Pick<ListApiKeysQuery, "status" | "environment" | "q" | "sort" | "dir" | "page" | "size" | "cursor">;
 }, rt: Runtime = runtime()): Promise<ApiKeyPage> {
   const { organizationId, ownerId, query } = params;
-  // AND, not one spread object: the status and the search each bring an OR of their own.
+  const prisma = rt.database.prisma();
+  const filters = [statusFilter(query.status, rt.clock.now()), ...(query.q ? [await searchFilter(organizationId, query.q, rt)] : [])];
+  // AND, not one spread object: the status, the search and the cursor each bring an OR of their own.
   const where: Prisma.ApiKeyWhereInput = {
     organizationId,
     ...(ownerId ? { userId: ownerId } : {}),
     ...(query.environment ? { environment: query.environment } : {}),
-    AND: [statusFilter(query.status, rt.clock.now()), ...(query.q ? [await searchFilter(organizationId, query.q, rt)] : [])],
+    AND: filters,
   };
-  const orderBy: Prisma.ApiKeyOrderByWithRelationInput[] =
-    query.sort === "last_used"
-      ? [{ lastUsedAt: { sort: query.dir, nulls: "last" } }, { createdAt: "desc" }, { id: "desc" }]
-      : [{ createdAt: query.dir }, { id: query.dir }];
-  const [total, rows] = await Promise.all([
-    rt.database.prisma().apiKey.count({ where }),
-    rt.database.prisma().apiKey.findMany({
-      where,
-      orderBy,
-      skip: (query.page - 1) * query.size,
-      take: query.size,
+  const cursor = decodeListCursor(query.cursor);
+  const size = query.size;
+  // One row more than a page says whether there is another page that way.
+  const [total, found] = await Promise.all([
+    prisma.apiKey.count({ where }),
+    prisma.apiKey.findMany({
+      where: cursor ? { ...where, AND: [...filters, keysetFilter(query, cursor)] } : where,
+      orderBy: listOrder(query, cursor?.before),
+      skip: cursor ? 0 : (query.page - 1) * size,
+      take: size + 1,
       select: VIEW_SELECT,
     }),
   ]);
+  const pageCount = Math.max(1, Math.ceil(total / size));
+  // Previous reached the first rows: that is page 1, in full.
+  if (cursor?.before && found.length <= size) return listApiKeys({ organizationId, ownerId, query: { ...query, cursor: undefined, page: 1 } }, rt);
+  const more = found.length > size;
+  const rows = (cursor?.before ? found.slice(0, size).reverse() : found.slice(0, size)).map(toKey);
+  // By cursor, the page number is for display only (rows may have come and gone since page 1).
+  const page = cursor ? Math.min(Math.max(query.page, 2), pageCount) : query.page;
+  const first = rows.at(0);
+  const last = rows.at(-1);
+  const hasPrevious = cursor ? true : query.page > 1;
+  const hasNext = cursor?.before ? true : more;
   return {
-    rows: rows.map(toKey),
+    rows,
     total,
-    page: query.page,
-    pageSize: query.size,
-    pageCount: Math.max(1, Math.ceil(total / query.size)),
+    page,
+    pageSize: size,
+    pageCount,
+    previousCursor: hasPrevious && first ? encodeListCursor(true, first) : null,
+    nextCursor: hasNext && last ? encodeListCursor(false, last) : null,
   };
 }
 
@@ -658,7 +685,7 @@ export async function listApiKeysAfter(params: {
     where: {
       organizationId,
       ...(ownerId ? { userId: ownerId } : {}),
-      ...(after ? { OR: [{ createdAt: { lt: after.at } }, { createdAt: after.at, id: { lt: after.id } }] } : {}),
+      ...(after ? afterCreated("desc", after.at, after.id) : {}),
     },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: limit + 1,

@@ -39,12 +39,15 @@ export type Relation = {
   constraint: string;
 };
 
-export type IndexColumn = { column: string; sort: "Asc" | "Desc" };
+/** `ops`: an operator class given as `ops: raw("…")` (e.g. gin_trgm_ops); absent for the default. */
+export type IndexColumn = { column: string; sort: "Asc" | "Desc"; ops?: string };
 
 export type IndexSpec = {
   /** Index (or constraint) name as Prisma names it, or its `map:`. */
   name: string;
   kind: "primary" | "unique" | "index";
+  /** The access method: `type: Gin` on an @@index, else btree. */
+  method: "btree" | "gin";
   columns: IndexColumn[];
 };
 
@@ -184,8 +187,8 @@ function parseString(value: string, line: number): string {
   return JSON.parse(`"${m[1]}"`) as string;
 }
 
-/** `[a, b(sort: Desc)]` → field references with sort order. */
-function parseFieldList(value: string, line: number): { field: string; sort: "Asc" | "Desc" }[] {
+/** `[a, b(sort: Desc), c(ops: raw("gin_trgm_ops"))]` → field references with sort order and operator class. */
+function parseFieldList(value: string, line: number): { field: string; sort: "Asc" | "Desc"; ops?: string }[] {
   const m = /^\[([\s\S]*)\]$/.exec(value.trim());
   if (!m) fail(line, `expected a list of fields, got ${value}`);
   if (m[1]!.trim() === "") fail(line, "empty field list");
@@ -193,7 +196,12 @@ function parseFieldList(value: string, line: number): { field: string; sort: "As
     const call = /^([A-Za-z_][A-Za-z0-9_]*)\s*(?:\(([\s\S]*)\))?$/.exec(item);
     if (!call) fail(line, `cannot parse field reference ${item}`);
     const args = parseArgs(call[2] ?? "", line);
-    return { field: call[1]!, sort: sortArg(args, line, ["sort"]) };
+    const sort = sortArg(args, line, ["sort", "ops"]);
+    const ops = args.named.get("ops");
+    if (ops === undefined) return { field: call[1]!, sort };
+    const raw = /^raw\(([\s\S]*)\)$/.exec(ops);
+    if (!raw) fail(line, `unsupported ops ${ops}: only raw("…") is understood`);
+    return { field: call[1]!, sort, ops: parseString(raw[1]!.trim(), line) };
   });
 }
 
@@ -414,6 +422,7 @@ export function parseSchema(text: string): PrismaSchema {
         indexes.push({
           name: map ? parseString(map, raw.line) : checkName(primary ? `${table}_pkey` : `${table}_${column}_key`, raw.line),
           kind: primary ? "primary" : "unique",
+          method: "btree",
           columns: [{ column, sort }],
         });
       }
@@ -426,15 +435,17 @@ export function parseSchema(text: string): PrismaSchema {
         case "@@id":
         case "@@unique":
         case "@@index": {
-          onlyArgs(attribute, line, attribute.name === "@@index" ? ["fields", "map"] : ["fields", "map", "name"], 1);
+          onlyArgs(attribute, line, attribute.name === "@@index" ? ["fields", "map", "type"] : ["fields", "map", "name"], 1);
           const list = attribute.args.positional[0] ?? attribute.args.named.get("fields");
           if (!list) fail(line, `${attribute.name} without fields`);
-          const columns = parseFieldList(list, line).map((f) => ({ column: columnOf(f.field, line), sort: f.sort }));
+          const columns = parseFieldList(list, line).map((f) => ({ column: columnOf(f.field, line), sort: f.sort, ...(f.ops ? { ops: f.ops } : {}) }));
+          const type = attribute.args.named.get("type") ?? "BTree";
+          if (type !== "BTree" && type !== "Gin") fail(line, `unsupported index type ${type}`);
           const kind = attribute.name === "@@id" ? "primary" : attribute.name === "@@unique" ? "unique" : "index";
           const map = attribute.args.named.get("map");
           const joined = columns.map((c) => c.column).join("_");
           const generated = kind === "primary" ? `${table}_pkey` : `${table}_${joined}_${kind === "unique" ? "key" : "idx"}`;
-          indexes.push({ name: map ? parseString(map, line) : checkName(generated, line), kind, columns });
+          indexes.push({ name: map ? parseString(map, line) : checkName(generated, line), kind, method: type === "Gin" ? "gin" : "btree", columns });
           break;
         }
         default:

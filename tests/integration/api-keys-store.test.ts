@@ -322,6 +322,59 @@ describe("listApiKeys (filtered, sorted and paginated by the database)", () => {
     expect(pages.every((p) => p.total === 23 && p.pageCount === 3)).toBe(true);
   });
 
+  it("pages forward and back by cursor in every order, ties and never-used keys included, as the offset pages do", async () => {
+    const walker = await createMember(org.id, "developer", "cursor walker");
+    // Ties on createdAt (ids break them) and on lastUsedAt, never-used keys, one revoked key left out.
+    await insertKeys(
+      walker,
+      Array.from({ length: 17 }, (_, i) => ({
+        name: `c${String(i).padStart(2, "0")}`,
+        createdAt: at(Math.floor(i / 3)),
+        lastUsedAt: i % 4 === 0 ? null : at(40 + (i % 5)),
+        revokedAt: i === 16 ? at(50) : null,
+      })),
+    );
+    const list = (q: Partial<ListApiKeysQuery>) =>
+      listApiKeys({ organizationId: org.id, ownerId: walker.id, query: { status: "active", sort: "created", dir: "desc", page: 1, size: 4, ...q } });
+    for (const order of [
+      { sort: "created", dir: "desc" },
+      { sort: "created", dir: "asc" },
+      { sort: "last_used", dir: "desc" },
+      { sort: "last_used", dir: "asc" },
+    ] as const) {
+      const whole = (await list({ ...order, size: 100 })).rows.map((r) => r.id);
+      expect(whole).toHaveLength(16);
+      const byOffset = await Promise.all([1, 2, 3, 4].map((page) => list({ ...order, page })));
+      // Forward with Next's cursors.
+      const forward = [await list(order)];
+      while (forward.at(-1)!.nextCursor) forward.push(await list({ ...order, page: forward.length + 1, cursor: forward.at(-1)!.nextCursor! }));
+      expect(forward.map((p) => p.rows.map((r) => r.id)), `${order.sort} ${order.dir}`).toEqual(byOffset.map((p) => p.rows.map((r) => r.id)));
+      expect(forward.map((p) => p.page)).toEqual([1, 2, 3, 4]);
+      expect(forward.flatMap((p) => p.rows.map((r) => r.id))).toEqual(whole);
+      // Back from the last page with Previous's cursors, down to page 1 itself.
+      const back = [forward.at(-1)!];
+      while (back.at(-1)!.previousCursor) back.push(await list({ ...order, page: 4 - back.length, cursor: back.at(-1)!.previousCursor! }));
+      expect(back.map((p) => p.rows.map((r) => r.id)).reverse(), `${order.sort} ${order.dir} backwards`).toEqual(byOffset.map((p) => p.rows.map((r) => r.id)));
+      expect(back.at(-1)!).toMatchObject({ page: 1, previousCursor: null });
+    }
+  });
+
+  it("a cursor page stays put while keys are added before it; a forged cursor falls back to the page number", async () => {
+    const reader = await createMember(org.id, "developer", "cursor reader");
+    await insertKeys(reader, Array.from({ length: 6 }, (_, i) => ({ name: `r${i}`, createdAt: at(i) })));
+    const list = (q: Partial<ListApiKeysQuery>) =>
+      listApiKeys({ organizationId: org.id, ownerId: reader.id, query: { status: "active", sort: "created", dir: "desc", page: 1, size: 3, ...q } });
+    const first = await list({});
+    expect(first.rows.map((r) => r.name)).toEqual(["r5", "r4", "r3"]);
+    await insertKeys(reader, [{ name: "newest", createdAt: at(9) }]);
+    const second = await list({ page: 2, cursor: first.nextCursor! });
+    expect(second.rows.map((r) => r.name)).toEqual(["r2", "r1", "r0"]);
+    expect(second.nextCursor).toBeNull();
+    for (const forged of ["bm90IGpzb24", Buffer.from(JSON.stringify(["a", null, "-271821-04-20T00:00:00.000Z", "x"])).toString("base64url")]) {
+      expect((await list({ page: 2, cursor: forged })).rows.map((r) => r.name)).toEqual(["r3", "r2", "r1"]);
+    }
+  });
+
   it("without an owner lists the whole organization, and never another organization's keys", async () => {
     const otherOrg = await createOrganization("Elsewhere");
     const stranger = await createMember(otherOrg.id, "owner");

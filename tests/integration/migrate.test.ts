@@ -4,7 +4,7 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase, ensureDatabase, pgliteSql, poolSql, sql, type Sql } from "@/lib/db";
+import { closeDatabase, EMBEDDED_EXTENSIONS, ensureDatabase, pgliteSql, poolSql, sql, type Sql } from "@/lib/db";
 import { migrate, readMigrations, type MigrationFile } from "@/lib/db/migrate";
 
 // Computed here from the files, not through lib/db/migrate, so the test doesn't grade its own homework.
@@ -40,7 +40,7 @@ async function tableExists(q: Sql, name: string): Promise<boolean> {
 /** A database nobody has migrated: a new in-memory PGlite, or a throwaway PostgreSQL database. */
 async function emptyDatabase(): Promise<{ sql: Sql; close(): Promise<void> }> {
   if (sql().kind === "pglite") {
-    const pglite = new PGlite();
+    const pglite = new PGlite({ extensions: EMBEDDED_EXTENSIONS });
     const q = pgliteSql(pglite);
     return { sql: q, close: () => pglite.close() };
   }

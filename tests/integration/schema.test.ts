@@ -17,6 +17,8 @@ type DbIndex = {
   partial: boolean;
   keyColumns: number;
   columns: (string | null)[];
+  /** Each column's operator class, null where it is the type's default. */
+  opclasses: (string | null)[];
   desc: boolean[];
   nullsFirst: boolean[];
 };
@@ -45,6 +47,7 @@ async function introspect(q: Sql): Promise<DbSchema> {
     `SELECT t.relname::text AS "table", i.relname::text AS name, x.indisprimary AS "primary", x.indisunique AS "unique",
             am.amname::text AS method, x.indpred IS NOT NULL AS partial, x.indnkeyatts::int AS "keyColumns",
             json_agg(a.attname::text ORDER BY k.ord) AS columns,
+            json_agg(CASE WHEN opc.opcdefault THEN NULL ELSE opc.opcname::text END ORDER BY k.ord) AS opclasses,
             json_agg((x.indoption[k.ord - 1] & 1) = 1 ORDER BY k.ord) AS "desc",
             json_agg((x.indoption[k.ord - 1] & 2) = 2 ORDER BY k.ord) AS "nullsFirst"
      FROM pg_index x
@@ -53,6 +56,7 @@ async function introspect(q: Sql): Promise<DbSchema> {
      JOIN pg_am am ON am.oid = i.relam
      CROSS JOIN LATERAL unnest(x.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
      LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum AND k.attnum > 0
+     LEFT JOIN pg_opclass opc ON opc.oid = x.indclass[k.ord - 1]
      WHERE t.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())
      GROUP BY t.relname, i.relname, x.indisprimary, x.indisunique, am.amname, x.indpred IS NOT NULL, x.indnkeyatts`,
   );
@@ -171,7 +175,11 @@ function compareSchema(schema: PrismaSchema, database: DbSchema): string[] {
       if (actualShape !== describeIndex(index)) {
         diffs.push(`${model.table}: index ${index.name} is ${actualShape}, schema implies ${describeIndex(index)}`);
       }
-      if (actual.method !== "btree") diffs.push(`${model.table}: index ${index.name} uses ${actual.method}, not btree`);
+      if (actual.method !== index.method) diffs.push(`${model.table}: index ${index.name} uses ${actual.method}, not ${index.method}`);
+      const ops = index.columns.map((c) => c.ops ?? null);
+      if (JSON.stringify(actual.opclasses) !== JSON.stringify(ops)) {
+        diffs.push(`${model.table}: index ${index.name} has operator classes ${JSON.stringify(actual.opclasses)}, schema says ${JSON.stringify(ops)}`);
+      }
       if (actual.partial) diffs.push(`${model.table}: index ${index.name} is partial`);
       if (actual.keyColumns !== actual.columns.length) diffs.push(`${model.table}: index ${index.name} has INCLUDE columns`);
       // Prisma leaves NULLS ordering at the default: NULLS FIRST exactly for DESC columns.
@@ -271,8 +279,15 @@ describe("schema.prisma and the migrations agree", () => {
     expect(apiKey.fields.find((f) => f.name === "environment")).toMatchObject({ type: "Environment", optional: false, isEnum: true });
     expect(apiKey.fields.some((f) => f.name === "revokedBy" || f.name === "usageEvents")).toBe(false);
     expect(apiKey.indexes).toContainEqual({
+      name: "ApiKey_name_trgm_idx",
+      kind: "index",
+      method: "gin",
+      columns: [{ column: "name", sort: "Asc", ops: "gin_trgm_ops" }],
+    });
+    expect(apiKey.indexes).toContainEqual({
       name: "ApiKey_organizationId_userId_createdAt_id_idx",
       kind: "index",
+      method: "btree",
       columns: [
         { column: "organizationId", sort: "Asc" },
         { column: "userId", sort: "Asc" },
@@ -361,8 +376,9 @@ describe("schema.prisma and the migrations agree", () => {
 
   it("the parser throws on syntax it does not understand", () => {
     expect(() => parseSchema(schemaText.replace("  name         String\n", "  name         String @db.VarChar(200)\n"))).toThrow(/unsupported field attribute @db.VarChar/);
-    expect(() => parseSchema(schemaText.replace("  @@index([userId])\n", "  @@index([userId], type: Hash)\n"))).toThrow(/unsupported argument type/);
-    expect(() => parseSchema(schemaText.replace("  @@index([userId])\n", "  @@index([userId(ops: raw(\"x\"))])\n"))).toThrow(/unsupported argument ops/);
+    expect(() => parseSchema(schemaText.replace("  @@index([userId])\n", "  @@index([userId], type: Hash)\n"))).toThrow(/unsupported index type Hash/);
+    expect(() => parseSchema(schemaText.replace("  @@index([userId])\n", "  @@index([userId(ops: Int4BloomOps)])\n"))).toThrow(/unsupported ops Int4BloomOps/);
+    expect(() => parseSchema(schemaText.replace("  @@index([userId])\n", "  @@index([userId(length: 10)])\n"))).toThrow(/unsupported argument length/);
     expect(() => parseSchema(schemaText.replace("  @@index([userId])\n", "  @@fulltext([userId])\n"))).toThrow(/unsupported block attribute @@fulltext/);
     expect(() => parseSchema(schemaText + "\nview Foo {\n  id String\n}\n")).toThrow(/expected "model/);
     expect(() => parseSchema(schemaText.replace("  livemode       Boolean\n", "  livemode       Bool\n"))).toThrow(/unknown type Bool/);

@@ -54,6 +54,11 @@ export type ApiKeysTableProps = {
   rows: ApiKeyRow[];
   total: number;
   pageCount: number;
+  /** The page shown (by a cursor, `query.page` as far as the keys allow). */
+  page: number;
+  /** Where Previous and Next continue from; null where there is no such page. */
+  previousCursor: string | null;
+  nextCursor: string | null;
   /** The query the server rendered `rows` for (scope already limited by permission). */
   query: ListApiKeysQuery;
   /** Server time (ms) at render: relative times are computed against it, so hydration matches. */
@@ -65,7 +70,21 @@ export type ApiKeysTableProps = {
   isEmpty: boolean;
 };
 
-export function ApiKeysTable({ organization, rows, total, pageCount, query: renderedQuery, now, currentUserId, canWrite, canManage, isEmpty }: ApiKeysTableProps) {
+export function ApiKeysTable({
+  organization,
+  rows,
+  total,
+  pageCount,
+  page,
+  previousCursor,
+  nextCursor,
+  query: renderedQuery,
+  now,
+  currentUserId,
+  canWrite,
+  canManage,
+  isEmpty,
+}: ApiKeysTableProps) {
   const panelId = useId();
   const { query, navigate, pending } = useListQuery(renderedQuery);
   const [search, setSearch] = useState(renderedQuery.q ?? "");
@@ -379,10 +398,15 @@ export function ApiKeysTable({ organization, rows, total, pageCount, query: rend
             />
             <DataTablePagination
               total={visibleTotal}
-              page={query.page}
+              page={pending ? query.page : page}
               pageCount={pageCount}
               pageSize={query.size}
-              onPageChange={(page) => navigate({ page })}
+              hasPrevious={previousCursor !== null}
+              hasNext={nextCursor !== null}
+              // Page 1 by its plain URL; any other by a cursor, which reads from the index where the
+              // shown page ends instead of counting past every key before it.
+              onPrevious={() => navigate({ page: page - 1, cursor: page - 1 > 1 ? (previousCursor ?? undefined) : undefined })}
+              onNext={() => navigate({ page: page + 1, cursor: nextCursor ?? undefined })}
               onPageSizeChange={(size) => navigate({ size })}
             />
           </>

@@ -13,14 +13,20 @@ export function DataTablePagination({
   page,
   pageCount,
   pageSize,
-  onPageChange,
+  hasPrevious,
+  hasNext,
+  onPrevious,
+  onNext,
   onPageSizeChange,
 }: {
   total: number;
   page: number;
   pageCount: number;
   pageSize: number;
-  onPageChange: (page: number) => void;
+  hasPrevious: boolean;
+  hasNext: boolean;
+  onPrevious: () => void;
+  onNext: () => void;
   onPageSizeChange: (size: number) => void;
 }) {
   const sizeId = useId();
@@ -51,11 +57,11 @@ export function DataTablePagination({
           Page {page} of {pageCount}
         </p>
         <div className="flex items-center gap-2">
-          <Button variant="outline" size="sm" disabled={page <= 1} onClick={() => onPageChange(page - 1)}>
+          <Button variant="outline" size="sm" disabled={!hasPrevious} onClick={onPrevious}>
             <ChevronLeft aria-hidden="true" />
             Previous
           </Button>
-          <Button variant="outline" size="sm" disabled={page >= pageCount} onClick={() => onPageChange(page + 1)}>
+          <Button variant="outline" size="sm" disabled={!hasNext} onClick={onNext}>
             Next
             <ChevronRight aria-hidden="true" />
           </Button>

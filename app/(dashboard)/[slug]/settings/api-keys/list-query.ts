@@ -13,7 +13,7 @@ export function parseListQuery(searchParams: SearchParams): ListApiKeysQuery {
   return { ...query, q: query.q || undefined };
 }
 
-const ORDER = ["scope", "status", "environment", "q", "sort", "dir", "page", "size"] as const satisfies readonly (keyof ListApiKeysQuery)[];
+const ORDER = ["scope", "status", "environment", "q", "sort", "dir", "page", "size", "cursor"] as const satisfies readonly (keyof ListApiKeysQuery)[];
 
 /** The URL of a list state on the page at `path`, with defaults omitted so shared links stay short and stable. */
 export function listQueryHref(path: string, query: ListApiKeysQuery): string {

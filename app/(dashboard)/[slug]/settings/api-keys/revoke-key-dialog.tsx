@@ -2,7 +2,7 @@
 
 import { Loader2 } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { useTransition } from "react";
+import { useState } from "react";
 import { toast } from "sonner";
 import {
   AlertDialog,
@@ -20,6 +20,8 @@ import type { ApiKeyRow } from "@/lib/api-keys/key";
 /**
  * Confirms and performs a revocation. Stays open (and undismissable) while the action runs, so
  * the outcome is always seen; `onRevoked` lets the table drop the row before the refresh lands.
+ * Only the action keeps it busy, not the refresh after it: the next key's dialog, opened while the
+ * list catches up, starts with its buttons enabled and focus on Cancel.
  */
 export function RevokeKeyDialog({
   organization,
@@ -38,25 +40,30 @@ export function RevokeKeyDialog({
   onCloseAutoFocus?: (event: Event) => void;
 }) {
   const router = useRouter();
-  const [pending, startTransition] = useTransition();
+  // The key whose revocation is running.
+  const [revoking, setRevoking] = useState<string | null>(null);
+  const pending = apiKey !== null && revoking === apiKey.id;
 
-  function confirm(key: ApiKeyRow) {
-    startTransition(async () => {
-      try {
-        const result = await revokeApiKeyAction({ organization: organization.slug, keyId: key.id });
-        if (result.ok) {
-          onRevoked(key);
-          toast.success("API key revoked", { description: `${key.name} (${key.maskedKey}) no longer works.` });
-        } else {
-          // E.g. someone else revoked it first: say so, and show the list as it now is.
-          onClose();
-          toast.error(result.message);
-        }
-        router.refresh();
-      } catch {
-        toast.error("The server couldn't be reached. The key is still active; try again.");
-      }
-    });
+  async function confirm(key: ApiKeyRow) {
+    setRevoking(key.id);
+    let result: Awaited<ReturnType<typeof revokeApiKeyAction>>;
+    try {
+      result = await revokeApiKeyAction({ organization: organization.slug, keyId: key.id });
+    } catch {
+      toast.error("The server couldn't be reached. The key is still active; try again.");
+      return;
+    } finally {
+      setRevoking(null);
+    }
+    if (result.ok) {
+      onRevoked(key);
+      toast.success("API key revoked", { description: `${key.name} (${key.maskedKey}) no longer works.` });
+    } else {
+      // E.g. someone else revoked it first: say so, and show the list as it now is.
+      onClose();
+      toast.error(result.message);
+    }
+    router.refresh();
   }
 
   return (

@@ -102,7 +102,7 @@ export function SaveKeyDialogContent({
 
       <div
         role="alert"
-        className="flex gap-2.5 rounded-md border border-warning/50 bg-warning/10 px-3 py-2.5 text-sm text-[color-mix(in_oklab,var(--warning)_45%,black)]"
+        className="flex gap-2.5 rounded-md border border-warning/50 bg-warning/10 px-3 py-2.5 text-sm text-[color-mix(in_oklab,var(--warning)_45%,black)] dark:text-warning"
       >
         <TriangleAlert className="mt-0.5 size-4 shrink-0" aria-hidden="true" />
         <p>This key won&apos;t be shown again. Store it somewhere safe, such as your secret manager.</p>

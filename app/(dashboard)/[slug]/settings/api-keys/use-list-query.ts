@@ -28,7 +28,7 @@ export function useListQuery(serverQuery: ListApiKeysQuery) {
   const navigate = useCallback(
     (changes: Partial<ListApiKeysQuery>, { history = "push" }: NavigateOptions = {}) => {
       // Any change other than paging starts again from page 1: page 4 of the old filter means nothing.
-      const next: ListApiKeysQuery = { ...latest.current, page: 1, ...changes };
+      const next: ListApiKeysQuery = { ...latest.current, page: 1, cursor: undefined, ...changes };
       latest.current = next;
       const href = listQueryHref(pathname, next);
       startTransition(() => {

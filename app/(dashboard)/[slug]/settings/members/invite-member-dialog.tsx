@@ -265,7 +265,7 @@ function InviteLinkContent({
       </DialogHeader>
       <div
         role="alert"
-        className="flex gap-2.5 rounded-md border border-warning/50 bg-warning/10 px-3 py-2.5 text-sm text-[color-mix(in_oklab,var(--warning)_45%,black)]"
+        className="flex gap-2.5 rounded-md border border-warning/50 bg-warning/10 px-3 py-2.5 text-sm text-[color-mix(in_oklab,var(--warning)_45%,black)] dark:text-warning"
       >
         <TriangleAlert className="mt-0.5 size-4 shrink-0" aria-hidden="true" />
         <p>This link won&apos;t be shown again. Copy it now; anyone with it can join as {created.email}.</p>

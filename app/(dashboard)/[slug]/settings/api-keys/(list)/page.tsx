@@ -44,8 +44,8 @@ export default async function ApiKeysPage({
     countExpiringSoon(member.organization.id, ownerId),
   ]);
   // Past the last page (e.g. its last key was just revoked): go to the last page that exists.
-  if (result.rows.length === 0 && result.total > 0 && query.page > result.pageCount) {
-    redirect(listQueryHref(settingsPath(organization.slug), { ...query, page: result.pageCount }));
+  if (result.rows.length === 0 && result.total > 0 && (query.cursor || query.page > result.pageCount)) {
+    redirect(listQueryHref(settingsPath(organization.slug), { ...query, cursor: undefined, page: result.pageCount }));
   }
 
   const isEmpty = result.total === 0 && query.status === "active" && !hasFilters(query);
@@ -96,6 +96,9 @@ export default async function ApiKeysPage({
           rows={result.rows.map(toApiKeyRow)}
           total={result.total}
           pageCount={result.pageCount}
+          page={result.page}
+          previousCursor={result.previousCursor}
+          nextCursor={result.nextCursor}
           query={query}
           now={requestTime()}
           currentUserId={member.user.id}
