@@ -32,6 +32,20 @@ export const invisibleMessage = (field: string) =>
 /** Any string that is stored or searched for. */
 export const safeText = z.string().refine(isStorableText, "Remove the NUL (U+0000) or unpaired surrogate characters.");
 
+/**
+ * A whole number from a URL's query, in plain decimal digits: "30", not "3e1", "0x1e", " 30" or
+ * "30.0", which a bare `z.coerce.number()` would read as numbers. Described as an integer in the
+ * OpenAPI document.
+ */
+export function queryInteger(min: number, max: number) {
+  return z
+    .string()
+    .regex(/^\d{1,9}$/, `Use a whole number from ${min} to ${max}.`)
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .meta({ type: "integer", minimum: min, maximum: max, pattern: undefined });
+}
+
 /** Our ids (cuid) and slugs: nothing else can name a row, so nothing else reaches a query. */
 export const safeId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "Not an id.");
 

@@ -2,13 +2,13 @@ import { z } from "zod";
 import { PERMISSIONS, ROLES } from "@/lib/permissions";
 import { AUDIT_ACTIONS } from "@/lib/audit";
 import { auditActorFilterSchema } from "@/lib/audit-filters";
-import { safeDateTime, safeId, safeText } from "@/lib/validation";
+import { queryInteger, safeDateTime, safeId, safeText } from "@/lib/validation";
 import { MAX_ROLL_OVERLAP_SECONDS } from "@/lib/api-keys/rules";
 import { apiKeyDescriptionSchema, apiKeyNameSchema } from "@/lib/api-keys/schemas";
 
 // Input schemas of /api/v1, also the source of the OpenAPI document (lib/api/openapi.ts).
 
-export const limitSchema = z.coerce.number().int().min(1).max(100).default(10).describe("Page size, 1–100.");
+export const limitSchema = queryInteger(1, 100).default(10).describe("Page size, 1–100.");
 export const cursorSchema = z
   .string()
   .max(512)
@@ -40,7 +40,7 @@ export const auditEventsListQuerySchema = z
   .refine((q) => !q.since || !q.until || Date.parse(q.since) < Date.parse(q.until), { message: "since must be before until.", path: ["until"] });
 
 export const apiKeyUsageQuerySchema = z.strictObject({
-  days: z.coerce.number().int().min(1).max(90).default(30).describe("How many UTC days, today included: 1–90 (default 30)."),
+  days: queryInteger(1, 90).default(30).describe("How many UTC days, today included: 1–90 (default 30)."),
 });
 
 export const createUsageEventSchema = z.strictObject({

@@ -659,7 +659,8 @@ describe("through the API", () => {
       "invalid_request_error",
       "resource_missing",
     );
-    for (const days of ["0", "91", "1.5", "x"]) {
+    // Decimal digits only: "1e1" and "0x10" are not read as 10 and 16.
+    for (const days of ["0", "91", "1.5", "x", "1e1", "0x10", " 7", ""]) {
       expectApiError(
         await call(usageRoute, { path: `/api/v1/api-keys/${admin.key.id}/usage?days=${days}`, key: admin.key.key, params: { id: admin.key.id } }),
         400,
