@@ -268,6 +268,28 @@ test.describe("key lifecycle", () => {
     }
   });
 
+  test("an admin sees an owner's key with Roll key disabled, and why", async ({ page, browser }) => {
+    await page.goto(API_KEYS_PATH);
+    const name = uniqueName("Owner's own");
+    const secret = await createKey(page, name);
+    const asAdmin = await browser.newContext({ storageState: storageStatePath("admin") });
+    try {
+      const admin = await asAdmin.newPage();
+      await admin.goto(`${API_KEYS_PATH}?scope=all&q=${encodeURIComponent(name)}`);
+      const row = keyRow(admin, name, secret.slice(-4));
+      const rollButton = row.getByRole("button", { name: "Roll key", exact: true });
+      await expect(rollButton).toBeDisabled();
+      await expect(rollButton).toHaveAttribute("title", /Only an owner can roll an owner's key/);
+      await rollButton.click({ force: true });
+      await expect(admin.getByRole("alertdialog", { name: "Roll API key" })).toHaveCount(0);
+      // Revoking it (a compromised key) stays open to the admin.
+      await expect(row.getByRole("button", { name: "Revoke" })).toBeEnabled();
+    } finally {
+      await asAdmin.close();
+    }
+    await revokeRow(page, keyRow(page, name));
+  });
+
   test("edit a key's name and description; errors stay beside the field", async ({ page, request }) => {
     const name = uniqueName("Before rename");
     const renamed = uniqueName("After rename");

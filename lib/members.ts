@@ -29,6 +29,12 @@ export class MemberError extends Error {
   }
 }
 
+/** The user ids of the organization's owners (a few): only an owner may roll an owner's key. */
+export async function ownerIds(organizationId: string): Promise<string[]> {
+  const rows = await db().membership.findMany({ where: { organizationId, role: "owner" }, select: { userId: true } });
+  return rows.map((row) => row.userId);
+}
+
 export async function listMembers(organizationId: string): Promise<MemberView[]> {
   const rows = await db().membership.findMany({
     where: { organizationId },

@@ -64,6 +64,8 @@ export type ApiKeysTableProps = {
   /** Server time (ms) at render: relative times are computed against it, so hydration matches. */
   now: number;
   currentUserId: string;
+  /** Members whose keys only an owner may roll (the owners, when the viewer isn't one): their Roll key is disabled, with the reason. */
+  ownerOnlyRollIds: string[];
   canWrite: boolean;
   canManage: boolean;
   /** No keys at all for this view, before any filter: the first-run state. */
@@ -81,6 +83,7 @@ export function ApiKeysTable({
   query: renderedQuery,
   now,
   currentUserId,
+  ownerOnlyRollIds,
   canWrite,
   canManage,
   isEmpty,
@@ -140,6 +143,12 @@ export function ApiKeysTable({
     () => (row: ApiKeyRow) => (row.owner.id === currentUserId ? canWrite : canManage),
     [currentUserId, canWrite, canManage],
   );
+  const ownerOnlyRoll = ownerOnlyRollIds.join(",");
+  const rollRefusal = useMemo(() => {
+    const owners = new Set(ownerOnlyRoll.split(","));
+    return (row: ApiKeyRow) =>
+      row.owner.id !== currentUserId && owners.has(row.owner.id) ? "Only an owner can roll an owner's key: its replacement would act as them" : null;
+  }, [ownerOnlyRoll, currentUserId]);
   const canSelectRow = useMemo(() => (row: ApiKeyRow) => canAct(row) && keyState(row, now).live, [canAct, now]);
   const selectedRows = selectable ? visibleRows.filter((row) => rowSelection[row.id] && canSelectRow(row)) : [];
   // Only what is on screen and selectable: the table's select-all counts these.
@@ -153,6 +162,7 @@ export function ApiKeysTable({
         showOwner,
         selectable,
         canAct,
+        rollRefusal,
         onAction: (action: KeyAction, row, trigger) => {
           if (action === "revoke") {
             setRevokeButton(trigger);
@@ -164,7 +174,7 @@ export function ApiKeysTable({
           else setRollTarget(row);
         },
       }),
-    [status, organizationSlug, showOwner, selectable, canAct],
+    [status, organizationSlug, showOwner, selectable, canAct, rollRefusal],
   );
 
   const sorting: SortingState = [{ id: query.sort, desc: query.dir === "desc" }];

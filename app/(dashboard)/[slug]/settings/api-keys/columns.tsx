@@ -100,6 +100,8 @@ export type ApiKeyColumnOptions = {
   selectable: boolean;
   /** Own keys with api_keys:write, others' with api_keys:manage. */
   canAct: (row: ApiKeyRow) => boolean;
+  /** Why this viewer may not roll the key (beyond its being rolled already), or null. */
+  rollRefusal: (row: ApiKeyRow) => string | null;
   /** `trigger` is the button or menu that was used, for focus to return to. */
   onAction: (action: KeyAction, row: ApiKeyRow, trigger: HTMLElement) => void;
 };
@@ -109,7 +111,7 @@ function renderedAt(meta: { now?: number } | undefined): number {
   return meta?.now ?? 0;
 }
 
-export function getApiKeyColumns({ status, organizationSlug, showOwner, selectable, canAct, onAction }: ApiKeyColumnOptions): ColumnDef<ApiKeyRow>[] {
+export function getApiKeyColumns({ status, organizationSlug, showOwner, selectable, canAct, rollRefusal, onAction }: ApiKeyColumnOptions): ColumnDef<ApiKeyRow>[] {
   const keysPath = settingsPath(organizationSlug);
   const columns: ColumnDef<ApiKeyRow>[] = [];
 
@@ -315,7 +317,11 @@ export function getApiKeyColumns({ status, organizationSlug, showOwner, selectab
               <Ban aria-hidden="true" />
               Revoke
             </Button>
-            <KeyActionButtons apiKey={key} rolled={state.rolled} onAction={onAction} />
+            <KeyActionButtons
+              apiKey={key}
+              rollRefusal={state.rolled ? `Already rolled: roll the key ending in ${key.rolledTo?.last4} instead` : rollRefusal(key)}
+              onAction={onAction}
+            />
           </div>
         );
       },
@@ -327,19 +333,21 @@ export function getApiKeyColumns({ status, organizationSlug, showOwner, selectab
 
 /**
  * Edit and Roll key as icon buttons beside Revoke: one click each, found by their names ("Edit",
- * "Roll key"; the icons have tooltips). A rolled key's Roll key stays in place, disabled with the
- * reason, so the row's layout doesn't jump.
+ * "Roll key"; the icons have tooltips). A Roll key the viewer can't use (the key was rolled, or it
+ * is an owner's and the viewer isn't one) stays in place, disabled with the reason, so the row's
+ * layout doesn't jump.
  */
 function KeyActionButtons({
   apiKey,
-  rolled,
+  rollRefusal,
   onAction,
 }: {
   apiKey: ApiKeyRow;
-  rolled: boolean;
+  rollRefusal: string | null;
   onAction: ApiKeyColumnOptions["onAction"];
 }) {
-  const rollHint = rolled ? `Already rolled: roll the key ending in ${apiKey.rolledTo?.last4} instead` : "Roll key: a replacement, with an overlap";
+  const blocked = rollRefusal !== null;
+  const rollHint = rollRefusal ?? "Roll key: a replacement, with an overlap";
   return (
     <>
       <Button variant="ghost" size="icon" className="size-8" aria-label="Edit" title="Edit name and description" data-key-edit={apiKey.id} onClick={(event) => onAction("edit", apiKey, event.currentTarget)}>
@@ -351,11 +359,11 @@ function KeyActionButtons({
         className="size-8 aria-disabled:opacity-50"
         aria-label="Roll key"
         title={rollHint}
-        aria-disabled={rolled || undefined}
-        aria-description={rolled ? rollHint : undefined}
+        aria-disabled={blocked || undefined}
+        aria-description={blocked ? rollHint : undefined}
         data-key-roll={apiKey.id}
         onClick={(event) => {
-          if (!rolled) onAction("roll", apiKey, event.currentTarget);
+          if (!blocked) onAction("roll", apiKey, event.currentTarget);
         }}
       >
         <RefreshCw aria-hidden="true" />

@@ -5,6 +5,7 @@ import { redirect } from "next/navigation";
 import { toApiKeyRow } from "@/lib/api-keys/key";
 import { countExpiringSoon, listActiveKeyNames, listApiKeys } from "@/lib/api-keys/store";
 import { settingsPath } from "@/lib/organization-url";
+import { ownerIds } from "@/lib/members";
 import { permissionsOf } from "@/lib/permissions";
 import { requireMember } from "@/lib/session";
 import { Suspense } from "react";
@@ -38,10 +39,12 @@ export default async function ApiKeysPage({
   const query = { ...requested, scope: canManage ? requested.scope : ("mine" as const) };
 
   const ownerId = query.scope === "mine" ? member.user.id : undefined;
-  const [result, activeKeyNames, expiringSoon] = await Promise.all([
+  const [result, activeKeyNames, expiringSoon, owners] = await Promise.all([
     listApiKeys({ organizationId: member.organization.id, ownerId, query }),
     canWrite ? listActiveKeyNames(member.organization.id, member.user.id) : [],
     countExpiringSoon(member.organization.id, ownerId),
+    // An admin sees owners' keys but may not roll them (the replacement would act as the owner).
+    canManage && member.role !== "owner" ? ownerIds(member.organization.id) : [],
   ]);
   // Past the last page (e.g. its last key was just revoked): go to the last page that exists.
   if (result.rows.length === 0 && result.total > 0 && (query.cursor || query.page > result.pageCount)) {
@@ -102,6 +105,7 @@ export default async function ApiKeysPage({
           query={query}
           now={requestTime()}
           currentUserId={member.user.id}
+          ownerOnlyRollIds={owners}
           canWrite={canWrite}
           canManage={canManage}
           isEmpty={isEmpty}
