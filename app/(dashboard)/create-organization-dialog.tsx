@@ -1,13 +1,14 @@
 "use client";
 
-import { Loader2 } from "lucide-react";
 import { startTransition, useActionState, useEffect, useId, useRef, useState } from "react";
+import { DialogFormFooter } from "@/components/dialog-form-footer";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { FieldError } from "@/components/ui/field-error";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { deriveSlug, slugSchema } from "@/lib/organization-slug";
+import { describedBy } from "@/lib/utils";
 import { createOrganizationAction, type CreateOrganizationResult } from "./organization-actions";
 
 type CreateOrganizationDialogProps = {
@@ -73,7 +74,6 @@ function CreateOrganizationForm({ onCancel, onCloseAutoFocus }: { onCancel: () =
   }
 
   const hasInput = name !== "" || typedSlug !== null;
-  const describedBy = (...candidates: (string | false | undefined)[]) => candidates.filter(Boolean).join(" ") || undefined;
 
   return (
     <DialogContent
@@ -156,23 +156,7 @@ function CreateOrganizationForm({ onCancel, onCloseAutoFocus }: { onCancel: () =
             </div>
           ) : null}
         </div>
-        <DialogFooter className="pt-1">
-          <DialogClose asChild>
-            <Button type="button" variant="outline" disabled={pending} onClick={onCancel}>
-              Cancel
-            </Button>
-          </DialogClose>
-          <Button type="submit" disabled={pending} aria-disabled={pending}>
-            {pending ? (
-              <>
-                <Loader2 className="animate-spin motion-reduce:animate-none" aria-hidden="true" />
-                Creating…
-              </>
-            ) : (
-              "Create organization"
-            )}
-          </Button>
-        </DialogFooter>
+        <DialogFormFooter pending={pending} submitLabel="Create organization" pendingLabel="Creating…" onCancel={onCancel} />
       </form>
     </DialogContent>
   );

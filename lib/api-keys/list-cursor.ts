@@ -1,4 +1,5 @@
 import "server-only";
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { isStorableInstant, safeId } from "@/lib/validation";
@@ -10,6 +11,14 @@ import type { ListApiKeysQuery } from "./schemas";
 // created or revoked. `?page=` alone (a shared link, or Previous back to page 1) still works by offset.
 
 type Sort = Pick<ListApiKeysQuery, "sort" | "dir">;
+
+/** What a cursor was made for: the same position means other rows in another sort, filter or search. */
+export type ListView = Pick<ListApiKeysQuery, "sort" | "dir" | "status" | "environment" | "q"> & { ownerId?: string };
+
+function viewTag(view: ListView): string {
+  const key = JSON.stringify([view.sort, view.dir, view.status, view.environment ?? null, view.q ?? null, view.ownerId ?? null]);
+  return createHash("sha256").update(key).digest("base64url").slice(0, 8);
+}
 
 export type ListCursor = {
   /** The page ends before this row (Previous) rather than starting after it (Next). */
@@ -25,18 +34,25 @@ const instant = z
   .transform((v) => new Date(v))
   .refine(isStorableInstant);
 
-const encoded = z.tuple([z.enum(["a", "b"]), instant.nullable(), instant, safeId]);
+const encoded = z.tuple([z.enum(["a", "b"]), instant.nullable(), instant, safeId, z.string().max(16)]);
 
-/** Opaque in the URL: base64url of ["a"|"b", last used, created, id]. */
-export function encodeListCursor(before: boolean, row: { lastUsedAt: Date | string | null; createdAt: Date | string; id: string }): string {
+/** Opaque in the URL: base64url of ["a"|"b", last used, created, id, the view's tag]. */
+export function encodeListCursor(
+  before: boolean,
+  row: { lastUsedAt: Date | string | null; createdAt: Date | string; id: string },
+  view: ListView,
+): string {
   const at = (d: Date | string) => new Date(d).toISOString();
-  return Buffer.from(JSON.stringify([before ? "b" : "a", row.lastUsedAt === null ? null : at(row.lastUsedAt), at(row.createdAt), row.id])).toString(
-    "base64url",
-  );
+  const value = [before ? "b" : "a", row.lastUsedAt === null ? null : at(row.lastUsedAt), at(row.createdAt), row.id, viewTag(view)];
+  return Buffer.from(JSON.stringify(value)).toString("base64url");
 }
 
-/** A cursor from the URL, or undefined for anything this app didn't make (the page then falls back to `?page=`). */
-export function decodeListCursor(cursor: string | undefined): ListCursor | undefined {
+/**
+ * A cursor from the URL, or undefined for anything this app didn't make for this view (another
+ * sort, filter or search, e.g. a Next clicked while a new search was loading): the page then falls
+ * back to `?page=`.
+ */
+export function decodeListCursor(cursor: string | undefined, view: ListView): ListCursor | undefined {
   if (!cursor) return undefined;
   let value: unknown;
   try {
@@ -45,7 +61,7 @@ export function decodeListCursor(cursor: string | undefined): ListCursor | undef
     return undefined;
   }
   const parsed = encoded.safeParse(value);
-  if (!parsed.success) return undefined;
+  if (!parsed.success || parsed.data[4] !== viewTag(view)) return undefined;
   const [direction, lastUsedAt, createdAt, id] = parsed.data;
   return { before: direction === "b", lastUsedAt, createdAt, id };
 }

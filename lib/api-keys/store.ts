@@ -265,7 +265,8 @@ export async function listApiKeys(params: {
     ...(query.environment ? { environment: query.environment } : {}),
     AND: filters,
   };
-  const cursor = decodeListCursor(query.cursor);
+  const view = { ...query, ownerId };
+  const cursor = decodeListCursor(query.cursor, view);
   const size = query.size;
   // One row more than a page says whether there is another page that way.
   const [total, found] = await Promise.all([
@@ -295,8 +296,8 @@ export async function listApiKeys(params: {
     page,
     pageSize: size,
     pageCount,
-    previousCursor: hasPrevious && first ? encodeListCursor(true, first) : null,
-    nextCursor: hasNext && last ? encodeListCursor(false, last) : null,
+    previousCursor: hasPrevious && first ? encodeListCursor(true, first, view) : null,
+    nextCursor: hasNext && last ? encodeListCursor(false, last, view) : null,
   };
 }
 

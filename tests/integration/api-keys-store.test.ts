@@ -370,6 +370,16 @@ describe("listApiKeys (filtered, sorted and paginated by the database)", () => {
     const second = await list({ page: 2, cursor: first.nextCursor! });
     expect(second.rows.map((r) => r.name)).toEqual(["r2", "r1", "r0"]);
     expect(second.nextCursor).toBeNull();
+    // Previous shows the rows just before, not page 1 by offset (which would skip r3 now).
+    const back = await list({ page: 1, cursor: second.previousCursor! });
+    expect(back.rows.map((r) => r.name)).toEqual(["r5", "r4", "r3"]);
+    expect(back.page).toBe(2);
+    const first2 = await list({ page: 1, cursor: back.previousCursor! });
+    expect(first2.rows.map((r) => r.name)).toEqual(["newest", "r5", "r4"]);
+    expect(first2).toMatchObject({ page: 1, previousCursor: null });
+    // A cursor made for another view (sort, filter or search) is ignored: the page number decides.
+    expect((await list({ page: 2, cursor: first.nextCursor!, dir: "asc" })).rows.map((r) => r.name)).toEqual(["r3", "r4", "r5"]);
+    expect((await list({ page: 2, cursor: first.nextCursor!, q: "r" })).rows.map((r) => r.name)).toEqual(["r3", "r2", "r1"]);
     for (const forged of ["bm90IGpzb24", Buffer.from(JSON.stringify(["a", null, "-271821-04-20T00:00:00.000Z", "x"])).toString("base64url")]) {
       expect((await list({ page: 2, cursor: forged })).rows.map((r) => r.name)).toEqual(["r3", "r2", "r1"]);
     }

@@ -413,9 +413,11 @@ export function ApiKeysTable({
               pageSize={query.size}
               hasPrevious={previousCursor !== null}
               hasNext={nextCursor !== null}
-              // Page 1 by its plain URL; any other by a cursor, which reads from the index where the
-              // shown page ends instead of counting past every key before it.
-              onPrevious={() => navigate({ page: page - 1, cursor: page - 1 > 1 ? (previousCursor ?? undefined) : undefined })}
+              // By cursors, which read from the index where the shown page ends instead of counting
+              // past every key before it. Previous keeps its cursor even towards page 1: keys added
+              // since would otherwise push rows between the two pages out of sight. (A Previous that
+              // reaches the first rows lands on page 1's plain address.)
+              onPrevious={() => navigate({ page: Math.max(1, page - 1), cursor: previousCursor ?? undefined })}
               onNext={() => navigate({ page: page + 1, cursor: nextCursor ?? undefined })}
               onPageSizeChange={(size) => navigate({ size })}
             />

@@ -1,28 +1,22 @@
 "use client";
 
-import { Loader2, Plus } from "lucide-react";
+import { Plus } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { createContext, useActionState, useContext, useEffect, useId, useRef, useState } from "react";
 import { toast } from "sonner";
+import { DialogFormFooter } from "@/components/dialog-form-footer";
 import { Button } from "@/components/ui/button";
-import {
-  Dialog,
-  DialogClose,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-} from "@/components/ui/dialog";
+import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { FieldError } from "@/components/ui/field-error";
 import { Input } from "@/components/ui/input";
 import { Checkbox } from "@/components/ui/checkbox";
 import { Label } from "@/components/ui/label";
 import { NativeSelect, NativeSelectOption } from "@/components/ui/native-select";
 import { RadioGroup, RadioGroupItem } from "@/components/ui/radio-group";
-import { Textarea } from "@/components/ui/textarea";
 import { DAY_MS, EXPIRATION_LABELS, EXPIRATIONS, MAX_EXPIRY_MS } from "@/lib/api-keys/rules";
-import { DESCRIPTION_MAX, ENVIRONMENT_LABELS, ENVIRONMENTS, NAME_MAX } from "@/lib/api-keys/schemas";
+import { ENVIRONMENT_LABELS, ENVIRONMENTS, NAME_MAX } from "@/lib/api-keys/schemas";
+import { describedBy } from "@/lib/utils";
+import { DescriptionField } from "./description-field";
 import type { Permission } from "@/lib/permissions";
 import { createApiKeyAction, type CreateApiKeyResult, type CreateApiKeyValues } from "./actions";
 import { PERMISSION_DESCRIPTIONS } from "./permission-labels";
@@ -266,7 +260,6 @@ function CreateKeyFormContent({
   const duplicateName = duplicateOf(draft.name);
   const hasInput = Boolean(draft.name || draft.description || draft.expiresOn || draft.permissions.length > 0);
 
-  const describedBy = (...candidates: (string | number | false | undefined)[]) => candidates.filter((c): c is string => typeof c === "string" && c !== "").join(" ") || undefined;
 
   return (
     <DialogContent
@@ -354,26 +347,7 @@ function CreateKeyFormContent({
           </p>
           <FieldError id={ids.environmentError} messages={errors.environment} />
         </div>
-        <div className="grid gap-2">
-          <div className="flex items-baseline justify-between gap-2">
-            <Label htmlFor={ids.description}>Description</Label>
-            <span className="text-xs text-muted-foreground">Optional</span>
-          </div>
-          <Textarea
-            ref={descriptionRef}
-            id={ids.description}
-            name="description"
-            rows={3}
-            defaultValue={submitted.description}
-            aria-invalid={errors.description?.length ? true : undefined}
-            aria-describedby={describedBy(ids.descriptionHint, errors.description?.length && ids.descriptionError)}
-          />
-          <p id={ids.descriptionHint} className="text-xs text-muted-foreground">
-            Which application uses this key?
-            {draft.description.length > DESCRIPTION_MAX - 50 ? ` ${draft.description.length}/${DESCRIPTION_MAX} characters.` : null}
-          </p>
-          <FieldError id={ids.descriptionError} messages={errors.description} />
-        </div>
+        <DescriptionField ids={ids} fieldRef={descriptionRef} defaultValue={submitted.description} length={draft.description.length} errors={errors.description} />
         <div className="grid gap-2">
           <Label htmlFor={ids.expiration}>Expiration</Label>
           <NativeSelect key={submitted.expiration} id={ids.expiration} name="expiration" wrapperClassName="w-full" defaultValue={submitted.expiration}>
@@ -457,23 +431,7 @@ function CreateKeyFormContent({
           ) : null}
           <FieldError id={ids.permissionsError} messages={errors.permissions} className="ml-6" />
         </fieldset>
-        <DialogFooter className="pt-1">
-          <DialogClose asChild>
-            <Button variant="outline" disabled={pending}>
-              Cancel
-            </Button>
-          </DialogClose>
-          <Button type="submit" disabled={pending} aria-disabled={pending}>
-            {pending ? (
-              <>
-                <Loader2 className="animate-spin" aria-hidden="true" />
-                Creating…
-              </>
-            ) : (
-              "Create key"
-            )}
-          </Button>
-        </DialogFooter>
+        <DialogFormFooter pending={pending} submitLabel="Create key" pendingLabel="Creating…" />
       </form>
     </DialogContent>
   );

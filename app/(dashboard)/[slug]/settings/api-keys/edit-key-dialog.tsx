@@ -1,17 +1,17 @@
 "use client";
 
-import { Loader2 } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useActionState, useEffect, useId, useRef, useState } from "react";
 import { toast } from "sonner";
-import { Button } from "@/components/ui/button";
-import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import { DialogFormFooter } from "@/components/dialog-form-footer";
+import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { FieldError } from "@/components/ui/field-error";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { Textarea } from "@/components/ui/textarea";
 import type { ApiKey, ApiKeyRow } from "@/lib/api-keys/key";
-import { DESCRIPTION_MAX, NAME_MAX } from "@/lib/api-keys/schemas";
+import { NAME_MAX } from "@/lib/api-keys/schemas";
+import { describedBy } from "@/lib/utils";
+import { DescriptionField } from "./description-field";
 import { updateApiKeyAction, type UpdateApiKeyResult, type UpdateApiKeyValues } from "./actions";
 
 /**
@@ -123,8 +123,6 @@ function EditKeyFormContent({
     }
   }
 
-  const describedBy = (...candidates: (string | number | false | undefined)[]) =>
-    candidates.filter((c): c is string => typeof c === "string" && c !== "").join(" ") || undefined;
 
   return (
     <DialogContent
@@ -178,43 +176,8 @@ function EditKeyFormContent({
             </p>
           ) : null}
         </div>
-        <div className="grid gap-2">
-          <div className="flex items-baseline justify-between gap-2">
-            <Label htmlFor={ids.description}>Description</Label>
-            <span className="text-xs text-muted-foreground">Optional</span>
-          </div>
-          <Textarea
-            ref={descriptionRef}
-            id={ids.description}
-            name="description"
-            rows={3}
-            defaultValue={submitted.description}
-            aria-invalid={errors.description?.length ? true : undefined}
-            aria-describedby={describedBy(ids.descriptionHint, errors.description?.length && ids.descriptionError)}
-          />
-          <p id={ids.descriptionHint} className="text-xs text-muted-foreground">
-            Which application uses this key?
-            {draft.description.length > DESCRIPTION_MAX - 50 ? ` ${draft.description.length}/${DESCRIPTION_MAX} characters.` : null}
-          </p>
-          <FieldError id={ids.descriptionError} messages={errors.description} />
-        </div>
-        <DialogFooter className="pt-1">
-          <DialogClose asChild>
-            <Button variant="outline" disabled={pending}>
-              Cancel
-            </Button>
-          </DialogClose>
-          <Button type="submit" disabled={pending} aria-disabled={pending}>
-            {pending ? (
-              <>
-                <Loader2 className="animate-spin" aria-hidden="true" />
-                Saving…
-              </>
-            ) : (
-              "Save"
-            )}
-          </Button>
-        </DialogFooter>
+        <DescriptionField ids={ids} fieldRef={descriptionRef} defaultValue={submitted.description} length={draft.description.length} errors={errors.description} />
+        <DialogFormFooter pending={pending} submitLabel="Save" pendingLabel="Saving…" />
       </form>
     </DialogContent>
   );

@@ -1,19 +1,11 @@
 "use client";
 
-import { Check, Copy, Loader2, TriangleAlert, UserPlus } from "lucide-react";
+import { Check, Copy, TriangleAlert, UserPlus } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useActionState, useEffect, useId, useRef, useState } from "react";
+import { DialogFormFooter } from "@/components/dialog-form-footer";
 import { Button } from "@/components/ui/button";
-import {
-  Dialog,
-  DialogClose,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-  DialogTrigger,
-} from "@/components/ui/dialog";
+import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
 import { FieldError } from "@/components/ui/field-error";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
@@ -179,23 +171,7 @@ function InviteFormContent({
           </p>
           <FieldError id={ids.roleError} messages={errors.role} />
         </div>
-        <DialogFooter className="pt-1">
-          <DialogClose asChild>
-            <Button variant="outline" disabled={pending}>
-              Cancel
-            </Button>
-          </DialogClose>
-          <Button type="submit" disabled={pending} aria-disabled={pending}>
-            {pending ? (
-              <>
-                <Loader2 className="animate-spin" aria-hidden="true" />
-                Creating…
-              </>
-            ) : (
-              "Create invite"
-            )}
-          </Button>
-        </DialogFooter>
+        <DialogFormFooter pending={pending} submitLabel="Create invite" pendingLabel="Creating…" />
       </form>
     </DialogContent>
   );

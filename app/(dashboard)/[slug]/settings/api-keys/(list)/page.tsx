@@ -50,6 +50,10 @@ export default async function ApiKeysPage({
   if (result.rows.length === 0 && result.total > 0 && (query.cursor || query.page > result.pageCount)) {
     redirect(listQueryHref(settingsPath(organization.slug), { ...query, cursor: undefined, page: result.pageCount }));
   }
+  // Previous came back to the first rows, or the list shrank to one page: page 1's own address.
+  if (query.cursor && result.page === 1) {
+    redirect(listQueryHref(settingsPath(organization.slug), { ...query, cursor: undefined, page: 1 }));
+  }
 
   const isEmpty = result.total === 0 && query.status === "active" && !hasFilters(query);
 
