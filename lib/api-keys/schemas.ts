@@ -71,8 +71,9 @@ export const listApiKeysQuerySchema = z.object({
   q: safeText.trim().max(NAME_MAX).optional().catch(undefined),
   sort: z.enum(KEY_SORTS).catch("created"),
   dir: z.enum(["asc", "desc"]).catch("desc"),
-  page: z.coerce.number().int().min(1).max(100_000).catch(1),
-  size: z.coerce.number().int().refine((n) => [10, 25, 50, 100].includes(n)).catch(25),
+  // Decimal digits only ("1e3" and "0x3" are not page 1000 and 3): anything else is page 1.
+  page: z.string().regex(/^[0-9]{1,6}$/).transform(Number).pipe(z.number().int().min(1).max(100_000)).catch(1),
+  size: z.enum(["10", "25", "50", "100"]).transform(Number).catch(25),
   /** Where Previous/Next left off (lib/api-keys/list-cursor.ts); one this app didn't make is ignored. */
   cursor: z.string().regex(/^[A-Za-z0-9_-]{1,400}$/).optional().catch(undefined),
 });

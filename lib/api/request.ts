@@ -63,6 +63,21 @@ export async function readJson(request: NextRequest): Promise<unknown> {
   }
 }
 
+/**
+ * The query string as one value per name. A name given twice (`?limit=10&limit=1`) is refused rather
+ * than resolved either way: which one a client meant is a guess.
+ */
 export function searchParamsObject(request: NextRequest): Record<string, string> {
-  return Object.fromEntries(request.nextUrl.searchParams.entries());
+  const values: Record<string, string> = {};
+  const repeated = new Set<string>();
+  for (const [name, value] of request.nextUrl.searchParams.entries()) {
+    if (Object.hasOwn(values, name)) repeated.add(name);
+    values[name] = value;
+  }
+  if (repeated.size > 0) {
+    throw new ApiError("invalid_request", `Give each query parameter once: ${[...repeated].join(", ")} appears more than once.`, {
+      issues: [...repeated].map((name) => ({ path: name, message: "Given more than once", code: "duplicate_parameter" })),
+    });
+  }
+  return values;
 }

@@ -312,6 +312,14 @@ describe("usage events", () => {
     expect(pages.flatMap((p) => p.data.map((e) => e.id))).toEqual(expected);
   });
 
+  it("a query parameter given twice is 400 invalid_request naming it, whichever value comes first", async () => {
+    for (const query of ["?limit=10&limit=1", "?limit=1&limit=50"]) {
+      const error = expectApiError(await getUsage(members.viewer.key.key, query), 400, "invalid_request_error", "invalid_request");
+      expect(error.issues).toEqual([{ path: "limit", message: "Given more than once", code: "duplicate_parameter" }]);
+      expect(error.message).toContain("limit");
+    }
+  });
+
   it("a list has exactly {object, data, has_more, next_cursor}", async () => {
     const result = await getUsage(members.viewer.key.key, "?limit=1");
     expect(Object.keys(result.json).sort()).toEqual(["data", "has_more", "next_cursor", "object"]);

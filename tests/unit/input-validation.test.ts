@@ -121,6 +121,12 @@ describe("API input that PostgreSQL would refuse is a validation error", () => {
     expect(parseListQuery({ q: "\uD800" }).q).toBeUndefined();
     expect(parseListQuery({ q: "deploy" }).q).toBe("deploy");
   });
+
+  it("the dashboard's page and size are decimal digits; anything else is page 1 of 25", () => {
+    expect(parseListQuery({ page: "3", size: "10" })).toMatchObject({ page: 3, size: 10 });
+    for (const page of ["1e3", "0x3", "2.0", " 2", "0", "-1", "1000001", ""]) expect(parseListQuery({ page }).page, page).toBe(1);
+    for (const size of ["1e1", "0x19", "10.0", "20", " 50", ""]) expect(parseListQuery({ size }).size, size).toBe(25);
+  });
 });
 
 describe("request bodies", () => {
