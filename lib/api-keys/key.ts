@@ -89,6 +89,8 @@ export type KeyRecord = WithDates<
   permissions: ReadonlySet<Permission>;
   /** The replacement's last 4 characters, when the key was rolled (the expiry message names it). */
   rolledToLast4: string | null;
+  /** The replacement has been revoked since (the refusal then doesn't recommend it). */
+  rolledToRevoked: boolean;
 };
 
 /** A key that passed verification: what an API handler knows about its caller. */

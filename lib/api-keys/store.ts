@@ -53,6 +53,14 @@ const VIEW_SELECT = {
 
 type ViewRow = Prisma.ApiKeyGetPayload<{ select: typeof VIEW_SELECT }>;
 
+// A revoked key's predecessor (the key rolled into it) is invalidated with it: its cached record
+// says which replacement to use, and its refusal must stop recommending a revoked one.
+const ROLLED_FROM_HASH = { select: { hash: true } } as const;
+
+function withRolledFrom(keys: { hash: string; rolledFrom: { hash: string } | null }[]): string[] {
+  return keys.flatMap((key) => (key.rolledFrom ? [key.hash, key.rolledFrom.hash] : [key.hash]));
+}
+
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 const UTC_FORMAT = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
@@ -387,7 +395,7 @@ export async function revokeApiKey(params: {
   const result = await rt.database.prisma().$transaction(async (tx) => {
     const key = await tx.apiKey.findFirst({
       where: { id: keyId, organizationId },
-      select: { id: true, userId: true, hash: true, name: true, revokedAt: true, revokedBy: { select: { name: true } } },
+      select: { id: true, userId: true, hash: true, name: true, revokedAt: true, revokedBy: { select: { name: true } }, rolledFrom: ROLLED_FROM_HASH },
     });
     if (!key) throw new ApiKeyError("not_found", "That key doesn't exist in this organization. Refresh the list.");
     await authorizeKeyAction(tx, organizationId, key, actor, "revoke");
@@ -411,9 +419,9 @@ export async function revokeApiKey(params: {
       metadata: { name: key.name, reason, owner_id: key.userId },
     });
     const row = await tx.apiKey.findUniqueOrThrow({ where: { id: key.id }, select: VIEW_SELECT });
-    return { apiKey: toKey(row), hash: key.hash };
+    return { apiKey: toKey(row), hashes: withRolledFrom([key]) };
   });
-  await rt.invalidation.publish({ keyHashes: [result.hash] });
+  await rt.invalidation.publish({ keyHashes: result.hashes });
   return result.apiKey;
 }
 
@@ -615,7 +623,7 @@ export async function revokeApiKeys(params: {
   const result = await rt.database.prisma().$transaction(async (tx) => {
     const keys = await tx.apiKey.findMany({
       where: { id: { in: keyIds }, organizationId },
-      select: { id: true, userId: true, hash: true, name: true, revokedAt: true },
+      select: { id: true, userId: true, hash: true, name: true, revokedAt: true, rolledFrom: ROLLED_FROM_HASH },
     });
     if (keys.length !== keyIds.length) throw new ApiKeyError("not_found", "Some of these keys no longer exist in this organization. Refresh the list.");
     const role = await actorRole(tx, organizationId, actor.userId);
@@ -642,7 +650,7 @@ export async function revokeApiKeys(params: {
       });
     }
     const rows = await tx.apiKey.findMany({ where: { id: { in: done.map((k) => k.id) } }, select: VIEW_SELECT });
-    return { revoked: rows.map(toKey), hashes: done.map((k) => k.hash), skipped: keys.length - done.length };
+    return { revoked: rows.map(toKey), hashes: withRolledFrom(done), skipped: keys.length - done.length };
   });
   if (result.hashes.length > 0) await rt.invalidation.publish({ keyHashes: result.hashes });
   return { revoked: result.revoked, skipped: result.skipped };
@@ -702,13 +710,16 @@ export async function listApiKeysAfter(params: {
 export async function revokeExposedKey(key: string, actor: Omit<AuditActor, "userId">, rt: Runtime = runtime()): Promise<void> {
   const hash = hashApiKey(key, rt.env.apiKeyHashSecret);
   const revoked = await rt.database.prisma().$transaction(async (tx) => {
-    const row = await tx.apiKey.findUnique({ where: { hash }, select: { id: true, organizationId: true, userId: true, name: true, revokedAt: true } });
-    if (!row || row.revokedAt) return false;
+    const row = await tx.apiKey.findUnique({
+      where: { hash },
+      select: { id: true, organizationId: true, userId: true, name: true, hash: true, revokedAt: true, rolledFrom: ROLLED_FROM_HASH },
+    });
+    if (!row || row.revokedAt) return null;
     const updated = await tx.apiKey.updateMany({
       where: { id: row.id, revokedAt: null },
       data: { revokedAt: new Date(), revokeReason: "exposed" },
     });
-    if (updated.count === 0) return false;
+    if (updated.count === 0) return null;
     await recordAudit(tx, {
       organizationId: row.organizationId,
       actor: { ...actor, userId: null },
@@ -716,7 +727,7 @@ export async function revokeExposedKey(key: string, actor: Omit<AuditActor, "use
       target: { type: "api_key", id: row.id },
       metadata: { name: row.name, reason: "exposed", owner_id: row.userId },
     });
-    return true;
+    return withRolledFrom([row]);
   });
-  if (revoked) await rt.invalidation.publish({ keyHashes: [hash] });
+  if (revoked) await rt.invalidation.publish({ keyHashes: revoked });
 }

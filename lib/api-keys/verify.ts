@@ -21,7 +21,7 @@ export type VerificationFailure =
   | { ok: false; code: "invalid_api_key" }
   // A refused key that was identified: which one, so that its refusals can be counted.
   | { ok: false; code: "revoked_api_key"; revokedAt: Date; key: RefusedKey }
-  | { ok: false; code: "expired_api_key"; expiredAt: Date; key: RefusedKey; rolledToLast4: string | null }
+  | { ok: false; code: "expired_api_key"; expiredAt: Date; key: RefusedKey; rolledToLast4: string | null; rolledToRevoked: boolean }
   // The database could not answer: the caller must refuse (503), never guess.
   | { ok: false; code: "unavailable"; cause: unknown };
 
@@ -39,6 +39,7 @@ type Row = {
   revoked_at: Date | null;
   restrictions: unknown;
   rolled_to_last4: string | null;
+  rolled_to_revoked: boolean | null;
   organization_id: string;
   organization_name: string;
   organization_slug: string;
@@ -56,7 +57,7 @@ const LOOKUP = `
          k."createdAt" AT TIME ZONE 'UTC' AS created_at,
          k."expiresAt" AT TIME ZONE 'UTC' AS expires_at,
          k."revokedAt" AT TIME ZONE 'UTC' AS revoked_at,
-         k.restrictions, r.last4 AS rolled_to_last4,
+         k.restrictions, r.last4 AS rolled_to_last4, r."revokedAt" IS NOT NULL AS rolled_to_revoked,
          o.id AS organization_id, o.name AS organization_name, o.slug AS organization_slug,
          u.id AS user_id, u.email AS user_email, u.name AS user_name,
          m.role::text AS role
@@ -85,6 +86,7 @@ function toRecord(row: Row): KeyRecord {
     restrictions,
     permissions: new Set(role ? effectivePermissions(role, restrictions) : []),
     rolledToLast4: row.rolled_to_last4,
+    rolledToRevoked: row.rolled_to_revoked === true,
   };
 }
 
@@ -132,7 +134,7 @@ export function createVerifier(deps: {
       const refused = { keyId: record.id, organizationId: record.organization.id };
       if (record.revokedAt) return { ok: false, code: "revoked_api_key", revokedAt: record.revokedAt, key: refused };
       if (record.expiresAt && record.expiresAt.getTime() <= now) {
-        return { ok: false, code: "expired_api_key", expiredAt: record.expiresAt, key: refused, rolledToLast4: record.rolledToLast4 };
+        return { ok: false, code: "expired_api_key", expiredAt: record.expiresAt, key: refused, rolledToLast4: record.rolledToLast4, rolledToRevoked: record.rolledToRevoked };
       }
       // Removing a member revokes their keys; this also covers a membership deleted any other way.
       if (!record.role) return { ok: false, code: "invalid_api_key" };

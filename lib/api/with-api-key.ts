@@ -111,9 +111,11 @@ async function authenticate(request: NextRequest, ip: string, counted: { keyId?:
     case "expired_api_key":
       throw new ApiError(
         "expired_api_key",
-        result.rolledToLast4
-          ? `This API key was rolled and stopped working at ${result.expiredAt.toISOString()}. Use its replacement, the key ending in ${result.rolledToLast4}.`
-          : `This API key expired at ${result.expiredAt.toISOString()}. Create a new key in Settings → API Keys.`,
+        !result.rolledToLast4
+          ? `This API key expired at ${result.expiredAt.toISOString()}. Create a new key in Settings → API Keys.`
+          : result.rolledToRevoked
+            ? `This API key was rolled and stopped working at ${result.expiredAt.toISOString()}. Its replacement, the key ending in ${result.rolledToLast4}, has been revoked too: create a new key in Settings → API Keys.`
+            : `This API key was rolled and stopped working at ${result.expiredAt.toISOString()}. Use its replacement, the key ending in ${result.rolledToLast4}.`,
       );
     default:
       throw new ApiError(result.code, AUTH_MESSAGES[result.code]);

@@ -303,8 +303,12 @@ describe("rolling", () => {
     const refused = expectApiError(await call(ping, { path: "/api/v1/ping", key: old.key }), 401, "authentication_error", "expired_api_key");
     expect(refused.message).toContain("rolled");
     expect(refused.message).toContain(result.json.last4);
+    expect(refused.message).toContain("Use its replacement");
     expect((await call(deleteApiKey, { method: "DELETE", path: `/x/${result.json.id}`, params: { id: result.json.id }, key: result.json.secret })).status).toBe(200);
-    expectApiError(await call(ping, { path: "/api/v1/ping", key: old.key }), 401, "authentication_error", "expired_api_key");
+    // The old key's cached record went with the revocation: its refusal no longer recommends the replacement.
+    const after = expectApiError(await call(ping, { path: "/api/v1/ping", key: old.key }), 401, "authentication_error", "expired_api_key");
+    expect(after.message).toContain(`the key ending in ${result.json.last4}, has been revoked too`);
+    expect(after.message).not.toContain("Use its replacement");
     expectApiError(await call(ping, { path: "/api/v1/ping", key: result.json.secret }), 401, "authentication_error", "revoked_api_key");
   });
 

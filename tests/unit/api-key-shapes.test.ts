@@ -78,6 +78,7 @@ describe("toVerifiedKey", () => {
       permissions: new Set(["usage:write"]),
       restrictions: ["usage:write"],
       rolledToLast4: null,
+      rolledToRevoked: false,
     };
     const verified = toVerifiedKey(record, "developer", "hash");
     expect(verified).toMatchObject({ keyId: "key_1", hash: "hash", livemode: false, user: person, role: "developer" });
