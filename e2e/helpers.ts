@@ -113,6 +113,9 @@ export async function createKeyThroughDialog(
 
 /** Revokes every active key the page lists (the signed-in member's own on "My keys"). */
 export async function revokeAllListedKeys(page: Page): Promise<void> {
+  // The list streams in behind the page's skeleton, and React may reveal it a moment after the load
+  // event: counting rows before that counts none (they are in the DOM, but hidden).
+  await expect(page.getByRole("heading", { level: 1, name: "API Keys" })).toBeVisible();
   const revokeButtons = page.getByRole("row").getByRole("button", { name: "Revoke" });
   while ((await revokeButtons.count()) > 0) {
     await revokeButtons.first().click();

@@ -8,7 +8,9 @@ import type { ListApiKeysQuery } from "./schemas";
 // The key list's Previous and Next carry a keyset cursor: the sort key of the row the new page
 // starts after (or ends before). Page 2,000 of 100,000 keys then reads 25 rows from the index
 // instead of skipping 50,000 (bench/scale.ts), and rows don't shift under a reader while keys are
-// created or revoked. `?page=` alone (a shared link, or Previous back to page 1) still works by offset.
+// created or revoked. `?page=` alone (a shared or typed link) still works by offset. A cursor is
+// not a secret and grants nothing: it only positions a list that is filtered by organization (and
+// owner) as always; a forged one at worst shows another stretch of the same rows.
 
 type Sort = Pick<ListApiKeysQuery, "sort" | "dir">;
 
