@@ -18,9 +18,15 @@ async function expectNoViolations(page: Page, state: string): Promise<void> {
       .filter((animation) => animation.effect?.getComputedTiming().endTime !== Infinity)
       .forEach((animation) => animation.finish()),
   );
-  // A client navigation settles its <title> after the new rows show: scan the settled document.
-  await expect(page).toHaveTitle(/\S/);
-  const { violations } = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+  // Next re-renders the page's metadata after a navigation or a refresh (its <title> is replaced a
+  // moment after the rows show): a scan that ran across the swap saw no title. Scan again then; a
+  // page that really has none fails all three times.
+  let violations: Awaited<ReturnType<AxeBuilder["analyze"]>>["violations"] = [];
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    await expect(page).toHaveTitle(/\S/);
+    ({ violations } = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze());
+    if (!violations.some((v) => v.id === "document-title")) break;
+  }
   const summary = violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(" ")).join("\n  ")}`);
   expect(summary, `axe violations: ${state}`).toEqual([]);
 }
