@@ -88,13 +88,12 @@ export function keysetFilter({ sort, dir }: Sort, cursor: ListCursor): Prisma.Ap
   // Last used: lastUsedAt in `dir` with never-used keys last, then newest created first.
   const tie = afterCreated(cursor.before ? "asc" : "desc", cursor.createdAt, cursor.id);
   const L = cursor.lastUsedAt;
-  const beyond = (dir === "desc") !== cursor.before ? { lt: L ?? undefined } : { gt: L ?? undefined };
-  if (!cursor.before) {
-    if (L === null) return { lastUsedAt: null, ...tie };
-    return { OR: [{ lastUsedAt: beyond }, { lastUsedAt: L, ...tie }, { lastUsedAt: null }] };
-  }
-  if (L === null) return { OR: [{ lastUsedAt: { not: null } }, { lastUsedAt: null, ...tie }] };
-  return { OR: [{ lastUsedAt: beyond }, { lastUsedAt: L, ...tie }] };
+  // Never-used keys come after every used one: past a never-used cursor only never-used keys
+  // remain; before it, every used key and the never-used ones ahead of it.
+  if (L === null) return cursor.before ? { OR: [{ lastUsedAt: { not: null } }, { lastUsedAt: null, ...tie }] } : { lastUsedAt: null, ...tie };
+  const beyond = (dir === "desc") !== cursor.before ? { lt: L } : { gt: L };
+  const sameTime = { lastUsedAt: L, ...tie };
+  return cursor.before ? { OR: [{ lastUsedAt: beyond }, sameTime] } : { OR: [{ lastUsedAt: beyond }, sameTime, { lastUsedAt: null }] };
 }
 
 /** The list's order; reversed for a page read backwards from a Previous cursor. */

@@ -125,3 +125,14 @@ export function isExpired(expiresAt: Date | null, now: number): boolean {
 export function expiresSoon(expiresAt: Date | null, now: number): boolean {
   return expiresAt !== null && expiresAt.getTime() > now && expiresAt.getTime() - now <= EXPIRES_SOON_MS;
 }
+
+/**
+ * Whether a member with `actorRole` may roll a key owned by a member with `ownerRole` (the same
+ * member when `own`). The replacement acts as the key's owner: rolling an owner's key is an owner's
+ * call, like removing one. The store enforces it; the list and the key page disable Roll key by it.
+ */
+export function mayRollKeyOf(params: { own: boolean; actorRole: Role | null; ownerRole: Role | null }): boolean {
+  return params.own || params.ownerRole !== "owner" || params.actorRole === "owner";
+}
+
+export const OWNER_KEY_ROLL_REFUSAL = "Only an owner can roll an owner's key: its replacement would act as them";

@@ -6,7 +6,16 @@ import { runtime, type Runtime } from "@/lib/runtime";
 import { generateApiKey, hashApiKey, modeForEnvironment } from "./format";
 import { isLivemode, type ApiKey } from "./key";
 import { afterCreated, decodeListCursor, encodeListCursor, keysetFilter, listOrder } from "./list-cursor";
-import { effectivePermissions, EXPIRES_SOON_MS, INACTIVE_NEVER_USED_MS, INACTIVE_UNUSED_MS, parseRestrictions, rollExpiries } from "./rules";
+import {
+  effectivePermissions,
+  EXPIRES_SOON_MS,
+  INACTIVE_NEVER_USED_MS,
+  INACTIVE_UNUSED_MS,
+  mayRollKeyOf,
+  OWNER_KEY_ROLL_REFUSAL,
+  parseRestrictions,
+  rollExpiries,
+} from "./rules";
 import {
   ENVIRONMENT_LABELS,
   ENVIRONMENTS,
@@ -519,11 +528,9 @@ export async function rollApiKey(params: {
     if (!old) throw new ApiKeyError("not_found", "That key doesn't exist in this organization. Refresh the list.");
     const role = await authorizeKeyAction(tx, organizationId, old, actor, "roll");
     if (old.userId !== actor.userId) {
-      // The new secret acts as the key's owner: rolling an owner's key is an owner's call, like
-      // removing one (canRemoveMember).
       const ownerRole = await actorRole(tx, organizationId, old.userId);
-      if (ownerRole === "owner" && role !== "owner") {
-        throw new ApiKeyError("forbidden", "Only an owner can roll an owner's key: its replacement would act as them. Ask them, or revoke it if it is compromised.");
+      if (!mayRollKeyOf({ own: false, actorRole: role, ownerRole })) {
+        throw new ApiKeyError("forbidden", `${OWNER_KEY_ROLL_REFUSAL}. Ask them, or revoke it if it is compromised.`);
       }
     }
     if (actor.restrictions) {

@@ -10,6 +10,7 @@ import {
   isExpired,
   isInactive,
   MAX_EXPIRY_MS,
+  mayRollKeyOf,
   MAX_ROLL_OVERLAP_SECONDS,
   missingPermissionCause,
   parseRestrictions,
@@ -184,4 +185,16 @@ describe("inactivity and expiry", () => {
 it("the permission list and the roles agree", () => {
   const all = new Set<Permission>(ROLES.flatMap((r) => permissionsOf(r)));
   expect(all).toEqual(new Set(PERMISSIONS));
+});
+
+describe("mayRollKeyOf", () => {
+  it("anyone rolls their own key; only an owner rolls another owner's; any other member's key is anyone's to roll", () => {
+    for (const actorRole of ROLES) {
+      for (const ownerRole of ROLES) {
+        expect(mayRollKeyOf({ own: true, actorRole, ownerRole }), `${actorRole} own`).toBe(true);
+        expect(mayRollKeyOf({ own: false, actorRole, ownerRole }), `${actorRole} rolls ${ownerRole}'s`).toBe(ownerRole !== "owner" || actorRole === "owner");
+      }
+    }
+    expect(mayRollKeyOf({ own: false, actorRole: null, ownerRole: "owner" })).toBe(false);
+  });
 });

@@ -7,6 +7,8 @@ import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { NativeSelect, NativeSelectOption } from "@/components/ui/native-select";
 import { ENVIRONMENT_LABELS, ENVIRONMENTS, type Environment, type ListApiKeysQuery } from "@/lib/api-keys/schemas";
+import { mayRollKeyOf, OWNER_KEY_ROLL_REFUSAL } from "@/lib/api-keys/rules";
+import type { Role } from "@/lib/permissions";
 import { cn } from "@/lib/utils";
 import { getApiKeyColumns, type KeyAction } from "./columns";
 import { CreateKeyButton } from "./create-key-dialog";
@@ -64,8 +66,9 @@ export type ApiKeysTableProps = {
   /** Server time (ms) at render: relative times are computed against it, so hydration matches. */
   now: number;
   currentUserId: string;
-  /** Members whose keys only an owner may roll (the owners, when the viewer isn't one): their Roll key is disabled, with the reason. */
-  ownerOnlyRollIds: string[];
+  /** The viewer's role, and the organization's owners (when the viewer sees others' keys): for Roll key. */
+  role: Role;
+  ownerIds: string[];
   canWrite: boolean;
   canManage: boolean;
   /** No keys at all for this view, before any filter: the first-run state. */
@@ -83,7 +86,8 @@ export function ApiKeysTable({
   query: renderedQuery,
   now,
   currentUserId,
-  ownerOnlyRollIds,
+  role,
+  ownerIds,
   canWrite,
   canManage,
   isEmpty,
@@ -143,12 +147,12 @@ export function ApiKeysTable({
     () => (row: ApiKeyRow) => (row.owner.id === currentUserId ? canWrite : canManage),
     [currentUserId, canWrite, canManage],
   );
-  const ownerOnlyRoll = ownerOnlyRollIds.join(",");
+  const owners = ownerIds.join(",");
   const rollRefusal = useMemo(() => {
-    const owners = new Set(ownerOnlyRoll.split(","));
+    const ownerSet = new Set(owners.split(","));
     return (row: ApiKeyRow) =>
-      row.owner.id !== currentUserId && owners.has(row.owner.id) ? "Only an owner can roll an owner's key: its replacement would act as them" : null;
-  }, [ownerOnlyRoll, currentUserId]);
+      mayRollKeyOf({ own: row.owner.id === currentUserId, actorRole: role, ownerRole: ownerSet.has(row.owner.id) ? "owner" : null }) ? null : OWNER_KEY_ROLL_REFUSAL;
+  }, [owners, currentUserId, role]);
   const canSelectRow = useMemo(() => (row: ApiKeyRow) => canAct(row) && keyState(row, now).live, [canAct, now]);
   const selectedRows = selectable ? visibleRows.filter((row) => rowSelection[row.id] && canSelectRow(row)) : [];
   // Only what is on screen and selectable: the table's select-all counts these.

@@ -43,8 +43,8 @@ export default async function ApiKeysPage({
     listApiKeys({ organizationId: member.organization.id, ownerId, query }),
     canWrite ? listActiveKeyNames(member.organization.id, member.user.id) : [],
     countExpiringSoon(member.organization.id, ownerId),
-    // An admin sees owners' keys but may not roll them (the replacement would act as the owner).
-    canManage && member.role !== "owner" ? ownerIds(member.organization.id) : [],
+    // Whose keys are an owner's: Roll key is disabled on them for anyone but an owner (mayRollKeyOf).
+    canManage ? ownerIds(member.organization.id) : [],
   ]);
   // Past the last page (e.g. its last key was just revoked): go to the last page that exists.
   if (result.rows.length === 0 && result.total > 0 && (query.cursor || query.page > result.pageCount)) {
@@ -109,7 +109,8 @@ export default async function ApiKeysPage({
           query={query}
           now={requestTime()}
           currentUserId={member.user.id}
-          ownerOnlyRollIds={owners}
+          role={member.role}
+          ownerIds={owners}
           canWrite={canWrite}
           canManage={canManage}
           isEmpty={isEmpty}

@@ -5,7 +5,7 @@ import { ChevronLeft } from "lucide-react";
 import { Badge } from "@/components/ui/badge";
 import { toApiKeyRow } from "@/lib/api-keys/key";
 import { keyRefusalsByCode, keyRequestSeries } from "@/lib/api-keys/request-stats";
-import { effectivePermissions, expiresSoon, isExpired } from "@/lib/api-keys/rules";
+import { effectivePermissions, expiresSoon, isExpired, mayRollKeyOf } from "@/lib/api-keys/rules";
 import { ENVIRONMENT_LABELS } from "@/lib/api-keys/schemas";
 import { ApiKeyError, getApiKeyDetails, readApiKey } from "@/lib/api-keys/store";
 import { API_ERROR_HELP, type ApiErrorCode } from "@/lib/api/errors";
@@ -105,7 +105,7 @@ export default async function ApiKeyPage({ params }: { params: Promise<{ slug: s
             </h1>
             {key.description ? <p className="max-w-2xl text-sm break-words whitespace-pre-line text-muted-foreground">{key.description}</p> : null}
           </div>
-          {canAct ? <KeyActions organization={organization} apiKey={toApiKeyRow(key)} currentUserId={member.user.id} canRoll={!key.rolledTo && (own || details.ownerRole !== "owner" || member.role === "owner")} /> : null}
+          {canAct ? <KeyActions organization={organization} apiKey={toApiKeyRow(key)} currentUserId={member.user.id} canRoll={!key.rolledTo && mayRollKeyOf({ own, actorRole: member.role, ownerRole: details.ownerRole })} /> : null}
         </div>
       </div>
 
