@@ -1,9 +1,10 @@
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
-import { usesSecureCookies } from "@/lib/auth/cookies";
+import { authOrigin, unusableCallbackCookies, usesSecureCookies } from "@/lib/auth/cookies";
 import { env } from "@/lib/env";
 import { LAST_ORGANIZATION_COOKIE, organizationSlugOf } from "@/lib/organization-url";
 import { requestId } from "@/lib/request-id";
+import { checkServerActionRequest, isPossibleServerAction } from "@/lib/server-action-request";
 
 // Pages that need a session: a signed-out visitor is sent to sign in and brought back. Any other
 // path renders for everyone (a bad URL gets the 404 page, not a sign-in form), among them
@@ -34,26 +35,62 @@ function contentSecurityPolicy(nonce: string, https: boolean): string {
   ].join("; ");
 }
 
+const plainText = (status: number, message: string, id: string) =>
+  new NextResponse(`${message}\n`, { status, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store", "X-Request-Id": id } });
+
+/**
+ * next-auth reads its callback-url cookie on every session read (each page, /api/auth/*), and a
+ * value its URL parser can't read (`next-auth.callback-url=%25`) makes that a 500: such a cookie,
+ * or one naming another site, is dropped from the request passed on (`headers`) and cleared in the
+ * browser (`cleared`). A Host next-auth can't make a URL of is a 400 for the same reason.
+ */
+function repairAuthCookies(request: NextRequest, id: string): { refusal: NextResponse } | { headers: Headers; cleared: string[] } {
+  const origin = authOrigin(request.headers);
+  if (!origin) return { refusal: plainText(400, "The Host (or X-Forwarded-Host) header is not a host name.", id) };
+  const cleared = unusableCallbackCookies(request.cookies, origin);
+  const headers = new Headers(request.headers);
+  if (cleared.length > 0) {
+    const kept = (request.headers.get("cookie") ?? "").split(";").filter((pair) => !cleared.includes(pair.split("=")[0]!.trim()));
+    headers.set("cookie", kept.join(";"));
+  }
+  return { headers, cleared };
+}
+
+function clearCookies(response: NextResponse, names: string[]): NextResponse {
+  for (const name of names) response.cookies.set(name, "", { path: "/", maxAge: 0, httpOnly: true, sameSite: "lax", secure: name.startsWith("__Secure-") });
+  return response;
+}
+
 // Only a convenience redirect for signed-out page visits: every layout, page and action checks the
 // session (and the organization membership) again on the server. /api answers its own JSON 401s.
 export async function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
+  const id = requestId(request);
+  const auth = repairAuthCookies(request, id);
+  if ("refusal" in auth) return auth.refusal;
+  // next-auth's own routes (the matcher's second entry) need only that repair.
+  if (pathname.startsWith("/api/")) return auth.cleared.length > 0 ? clearCookies(NextResponse.next({ request: { headers: auth.headers } }), auth.cleared) : NextResponse.next();
   if (isPrivatePage(pathname) && !(await getToken({ req: request, secret: env().authSecret, secureCookie: usesSecureCookies(request.headers) }))) {
     const login = new URL("/login", request.url);
     const target = pathname + search;
     if (target !== "/") login.searchParams.set("callbackUrl", target);
-    return NextResponse.redirect(login);
+    return clearCookies(NextResponse.redirect(login), auth.cleared);
+  }
+  // Server-action requests Next would answer with a 500 (an unreadable body, a missing part, too
+  // large, a foreign Origin) are refused here with a 4xx (lib/server-action-request.ts).
+  if (isPossibleServerAction(request.method, request.headers)) {
+    const refusal = await checkServerActionRequest(request);
+    if (refusal) return plainText(refusal.status, refusal.message, id);
   }
   const nonce = btoa(crypto.randomUUID());
   const https = request.nextUrl.protocol === "https:" || request.headers.get("x-forwarded-proto") === "https";
   const policy = contentSecurityPolicy(nonce, https);
-  const id = requestId(request);
-  const headers = new Headers(request.headers);
+  const { headers } = auth;
   headers.set("x-nonce", nonce);
   headers.set("content-security-policy", policy);
   // The error pages show it, so a user can quote it to support.
   headers.set("x-request-id", id);
-  const response = NextResponse.next({ request: { headers } });
+  const response = clearCookies(NextResponse.next({ request: { headers } }), auth.cleared);
   response.headers.set("Content-Security-Policy", policy);
   response.headers.set("X-Request-Id", id);
   // Remembered for `/` and the old /settings links only (the layout checks membership; a slug that
@@ -69,5 +106,12 @@ export async function proxy(request: NextRequest) {
 export const config = {
   // Only real static files are left out: every other path renders a page (if only the 404 page),
   // and a page needs its nonce.
-  matcher: ["/((?!api/|_next/static|_next/image|favicon\\.ico$|icon\\.svg$).*)"],
+  // next-auth's routes are matched too, but only when they carry a callback-url cookie to repair
+  // (repairAuthCookies): Next buffers a copy of the body for the proxy, and the routes' own running
+  // limit must see a 100 MB upload to refuse it early.
+  matcher: [
+    "/((?!api/|_next/static|_next/image|favicon\\.ico$|icon\\.svg$).*)",
+    { source: "/api/auth/:path*", has: [{ type: "cookie", key: "next-auth.callback-url" }] },
+    { source: "/api/auth/:path*", has: [{ type: "cookie", key: "__Secure-next-auth.callback-url" }] },
+  ],
 };

@@ -15,9 +15,14 @@ import {
 
 const TOO_MANY_ATTEMPTS = /^Too many attempts\. Try again in \d+ (seconds?|minutes?)\.$/;
 
-/** Submits the login form once and waits for the credentials round trip and the form to settle. */
+/** The sign-in form's server action: a POST to /login itself. */
+function isSignInPost(request: { method(): string; url(): string }): boolean {
+  return request.method() === "POST" && new URL(request.url()).pathname === "/login";
+}
+
+/** Submits the login form once and waits for the sign-in round trip and the form to settle. */
 async function attemptLogin(page: Page, email: string, password: string): Promise<void> {
-  const response = page.waitForResponse((r) => r.url().includes("/api/auth/callback/credentials"));
+  const response = page.waitForResponse((r) => isSignInPost(r.request()));
   await submitLogin(page, email, password);
   await response;
   await expect(page.getByRole("button", { name: "Sign in" })).toBeEnabled();
@@ -91,7 +96,7 @@ test.describe("invalid credentials get one neutral answer", () => {
   test("empty fields", async ({ page }) => {
     const requests: string[] = [];
     page.on("request", (request) => {
-      if (request.url().includes("/api/auth/callback/credentials")) requests.push(request.url());
+      if (isSignInPost(request)) requests.push(request.url());
     });
     await page.goto("/login");
     await submitLogin(page, "", "");

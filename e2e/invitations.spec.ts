@@ -25,6 +25,10 @@ async function invite(page: Page, email: string, role: "Owner" | "Admin" | "Deve
   await dialog.getByRole("button", { name: "Create invite" }).click();
   const linkDialog = page.getByRole("dialog", { name: "Invitation link" });
   await expect(linkDialog.getByText("won't be shown again")).toBeVisible();
+  // Until addresses are verified, the link is the proof of the address: the inviter is told so.
+  await expect(linkDialog.getByTestId("invite-link-proof")).toHaveText(
+    `The link is the proof: whoever holds it can join as ${email}. Send it only to that person, over a channel you trust.`,
+  );
   const link = (await linkDialog.getByTestId("invite-link").textContent())!.trim();
   await linkDialog.getByRole("button", { name: "Copy" }).click();
   await expect(linkDialog.getByRole("button", { name: "Copied" })).toBeVisible();
@@ -149,13 +153,25 @@ test("an existing account signs in to accept; another signed-in account is told 
   await expect(page.getByRole("button", { name: "Accept invitation" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Sign out and use another account" })).toBeVisible();
 
-  // Signed out: asked to sign in, then brought back to accept.
+  // Signed out: the same page as for an address without an account (it doesn't tell whoever holds
+  // the link that one exists), with signing in as the alternative.
   const context = await browser.newContext();
   try {
     const invitee = await context.newPage();
     await invitee.goto(link);
     await expect(invitee.getByRole("heading", { name: "Join Globex" })).toBeVisible();
-    await expect(invitee.getByLabel("Name")).toHaveCount(0);
+    await expect(invitee.getByLabel("Name")).toBeVisible();
+    await expect(invitee.getByLabel("Password", { exact: true })).toBeVisible();
+    await expect(invitee.getByRole("button", { name: "Create account and join" })).toBeVisible();
+    await expect(invitee.getByText("Already have an account?")).toBeVisible();
+    await expect(invitee.getByText(/already exists/)).toHaveCount(0);
+    // Creating an account with a password that isn't the account's: one neutral answer.
+    await invitee.getByLabel("Name").fill("Not Me");
+    await invitee.getByLabel("Password", { exact: true }).fill("another-long-passphrase-9");
+    await invitee.getByRole("button", { name: "Create account and join" }).click();
+    await expect(invitee.locator("form").getByRole("alert")).toHaveText(
+      "We couldn't create an account with these details. If you already have an account for this address, sign in to accept the invitation.",
+    );
     await invitee.getByRole("link", { name: "Sign in to accept" }).click();
     await invitee.waitForURL(onPath("/login"));
     await signIn(invitee, email, PASSWORD, { expectedPath: new URL(link).pathname });
@@ -212,4 +228,52 @@ test("developers and viewers have no Invite member button and see no pending inv
   await openMembers(page);
   await expect(page.getByRole("button", { name: "Invite member" })).toHaveCount(0);
   await expect(page.getByRole("region", { name: "Pending invitations" })).toHaveCount(0);
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("joining posts the form: a mistake comes back as the page, then the account is made, signed in and sent to the keys page; no URL ever carries the password", async ({
+    page,
+    browser,
+  }) => {
+    // Two browsers, bcrypt at production cost on a busy machine.
+    test.setTimeout(120_000);
+    const email = freshEmail("no-script");
+    const inviter = await browser.newContext({ javaScriptEnabled: true });
+    let link: string;
+    try {
+      const alice = await inviter.newPage();
+      await signIn(alice, demoUser("owner").email);
+      await openMembers(alice);
+      link = await invite(alice, email, "Viewer");
+    } finally {
+      await inviter.close();
+    }
+
+    const requests: { method: string; url: string }[] = [];
+    page.on("request", (request) => requests.push({ method: request.method(), url: request.url() }));
+    await page.goto(link);
+    await expect(page.getByRole("heading", { name: "Join Acme Inc" })).toBeVisible();
+    const form = page.locator("form").filter({ has: page.getByRole("button", { name: "Create account and join" }) });
+    await expect(form).toHaveAttribute("method", /^post$/i);
+
+    await page.getByLabel("Name").fill("No Script");
+    await page.getByLabel("Password", { exact: true }).fill("too-short");
+    await page.getByRole("button", { name: "Create account and join" }).click();
+    await expect(page.getByText("Use at least 12 characters.")).toBeVisible();
+    await expect(page.getByLabel("Name")).toHaveValue("No Script");
+
+    await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+    await page.getByRole("button", { name: "Create account and join" }).click();
+    await page.waitForURL(onPath(apiKeysPath("acme")));
+    // Signed in by the action itself: the session cookie is there and names the new account.
+    const session = await page.request.get("/api/auth/session");
+    expect(await session.json()).toMatchObject({ user: { email } });
+
+    const posts = requests.filter((r) => r.method === "POST" && new URL(r.url).pathname === new URL(link).pathname);
+    expect(posts.length, "the form was posted twice").toBe(2);
+    const leaks = requests.filter((r) => r.url.includes(PASSWORD) || r.url.includes(encodeURIComponent(PASSWORD)) || /[?&]password=/.test(r.url));
+    expect(leaks).toEqual([]);
+  });
 });

@@ -7,3 +7,6 @@
 export type ActionResult<T = undefined, Values = never> =
   | { ok: true; data: T; message?: string }
   | { ok: false; message: string; fieldErrors?: Record<string, string[] | undefined>; values?: Values };
+
+/** Server actions take whatever a client sends: a form action's second argument may be no form at all. */
+export const NOT_A_FORM = "The form could not be read. Reload the page and submit it again.";

@@ -1,5 +1,4 @@
 import "server-only";
-import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -7,7 +6,7 @@ import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { Env } from "@/lib/env";
 import { PrismaClient } from "@/lib/generated/prisma/client";
-import { lockEmbeddedDatabase, unlockEmbeddedDatabase } from "@/lib/db/lock";
+import { lockEmbeddedDatabase, prepareDatabaseDir, unlockEmbeddedDatabase } from "@/lib/db/lock";
 import { migrate } from "@/lib/db/migrate";
 import { seedDemoData } from "@/lib/db/seed";
 import { runtime, type Logger } from "@/lib/runtime";
@@ -158,11 +157,11 @@ function open(config: Env): Connection {
     };
   }
   const onDisk = !config.pgliteDir.startsWith("memory://");
-  if (onDisk) {
-    mkdirSync(config.pgliteDir, { recursive: true });
-    lockEmbeddedDatabase(config.pgliteDir);
-  }
-  const pglite = new PGlite(config.pgliteDir, { extensions: EMBEDDED_EXTENSIONS });
+  // Locked and opened by its real path: any other name of the folder (a symlink, a file:// URL)
+  // then finds the same lock.
+  const dataDir = onDisk ? prepareDatabaseDir(config.pgliteDir) : config.pgliteDir;
+  if (onDisk) lockEmbeddedDatabase(dataDir);
+  const pglite = new PGlite(dataDir, { extensions: EMBEDDED_EXTENSIONS });
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   return {
     prisma,
@@ -170,7 +169,7 @@ function open(config: Env): Connection {
     async close() {
       await prisma.$disconnect();
       await pglite.close();
-      if (onDisk) unlockEmbeddedDatabase(config.pgliteDir);
+      if (onDisk) unlockEmbeddedDatabase(dataDir);
     },
   };
 }

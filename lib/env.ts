@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { parseTrustProxy } from "@/lib/trust-proxy.mjs";
 
@@ -13,7 +14,28 @@ const schema = z.object({
     .optional()
     .or(z.literal("").transform(() => undefined)),
   DATA_DIR: z.string().trim().min(1).default(".data"),
-  PGLITE_DIR: z.string().trim().optional(),
+  // PGlite reads `file://…` itself, by cutting the scheme off: lib/db/lock.ts would lock a folder
+  // named "file:" instead. One path, the same for the lock and for PGlite.
+  PGLITE_DIR: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, ctx) => {
+      if (!value || value.startsWith("memory://")) return value || undefined;
+      if (/^file:/i.test(value)) {
+        try {
+          return fileURLToPath(value);
+        } catch {
+          ctx.addIssue({ code: "custom", message: "PGLITE_DIR: a file: URL must name an absolute local path, e.g. file:///var/lib/paygentic" });
+          return z.NEVER;
+        }
+      }
+      if (/^[a-z][a-z0-9+.-]+:\/\//i.test(value)) {
+        ctx.addIssue({ code: "custom", message: "PGLITE_DIR must be a folder, a file:// URL or memory://" });
+        return z.NEVER;
+      }
+      return path.resolve(value);
+    }),
   AUTH_SECRET: z.string().min(16, "AUTH_SECRET must be at least 16 characters").optional(),
   NEXTAUTH_SECRET: z.string().min(16, "NEXTAUTH_SECRET must be at least 16 characters").optional(),
   API_KEY_HASH_SECRET: z.string().optional(),

@@ -4,6 +4,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import { z } from "zod";
 import { recordAudit, type AuditActor } from "@/lib/audit";
+import { clearLoginFailures, loginBlockedFor, oneAttemptAtATime, recordLoginFailure, tooManyAttemptsMessage } from "@/lib/auth/login-throttle";
 import { passwordProblems } from "@/lib/auth/password-policy";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { assignableRoles, can, ROLE_LABELS, ROLES, type Role } from "@/lib/permissions";
@@ -28,6 +29,24 @@ const ATTEMPTS_PER_WINDOW = 30;
 const ATTEMPT_WINDOW_SECONDS = 15 * 60;
 
 /**
+ * Invitations one person may create per hour, across organizations. Inviting an address, opening
+ * the link and revoking it is a probe of that address (issue 20); this bounds how fast anyone can
+ * repeat it, far above what inviting a team takes.
+ */
+export const INVITATIONS_PER_INVITER_PER_HOUR = 20;
+
+/**
+ * The one answer when "Create account and join" can't go ahead for the address: it has an account
+ * and the password isn't that account's, or an account for it appeared meanwhile. It says neither,
+ * nor whether the address has an account.
+ */
+export const JOIN_REFUSED_MESSAGE =
+  "We couldn't create an account with these details. If you already have an account for this address, sign in to accept the invitation.";
+
+// Compared against when the address has no account, so both paths take the same bcrypt work.
+const DUMMY_HASH = "$2b$12$PYx3Gb1PX4AKk1CQiyHDIeZFMfkIeoOWG2JBdHzCniZVE07jfLQ.W";
+
+/**
  * The roles `actor` may invite someone as: at most their own, and only owners invite owners. The
  * same rule as a role change for someone joining (lib/permissions.ts), so the two never differ.
  */
@@ -45,7 +64,8 @@ export type InvitationErrorCode =
   | "accepted"
   | "revoked"
   | "email_mismatch"
-  | "account_exists"
+  | "join_refused"
+  | "inviter_not_allowed"
   | "rate_limited";
 
 export class InvitationError extends Error {
@@ -148,6 +168,7 @@ export async function createInvitation(
   const email = params.email.trim().toLowerCase();
   const now = new Date(rt.clock.now());
   const token = generateInvitationToken();
+  await consumeInvitationAllowance(actor.userId, rt);
   const invitation = await rt.database.prisma().$transaction(async (tx) => {
     // Serialises invitations per organization, so the pending cap and "already invited" hold.
     await lockInvitations(tx, organizationId);
@@ -200,8 +221,72 @@ export async function createInvitation(
       metadata: { email, role },
     });
     return row;
+  }).catch(async (error: unknown) => {
+    // Only invitations that exist count: a refusal (or a failed write) gives the point back.
+    await inviterLimiter(rt).reward(actor.userId, 1).catch(() => {});
+    throw error;
   });
   return { token, invitation: toView(invitation) };
+}
+
+const inviterLimiters = new WeakMap<Runtime, RateLimiterAbstract>();
+
+function inviterLimiter(rt: Runtime): RateLimiterAbstract {
+  let limiter = inviterLimiters.get(rt);
+  if (!limiter) {
+    limiter = createLimiter({ keyPrefix: "invitations_created", points: INVITATIONS_PER_INVITER_PER_HOUR, duration: 60 * 60 }, rt.database.pool());
+    inviterLimiters.set(rt, limiter);
+  }
+  return limiter;
+}
+
+async function consumeInvitationAllowance(userId: string, rt: Runtime): Promise<void> {
+  try {
+    await inviterLimiter(rt).consume(userId);
+  } catch (error) {
+    if (!isRateLimited(error)) throw error;
+    const minutes = Math.max(1, Math.ceil(error.msBeforeNext / 60_000));
+    throw new InvitationError(
+      "rate_limited",
+      `You've created ${INVITATIONS_PER_INVITER_PER_HOUR} invitations in the last hour, the most allowed. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
+    );
+  }
+}
+
+export type InviterRevocationReason = "inviter_removed" | "inviter_left" | "inviter_role_changed";
+
+/**
+ * Inside the transaction that removes a member or changes their role: revokes the pending
+ * invitations they sent in this organization that `role` (their role from now on; null: no longer a
+ * member) could not send, each audited as `invitation.revoked` by `actor` with the reason. Without
+ * it a link outlives its inviter's right to send it: a removed admin's invitation as admin would
+ * still make an admin (issue 20). Takes the invitations lock, so an invitation being created at the
+ * same time either commits first and is revoked here, or reads the new role and is refused.
+ */
+export async function revokeInvitationsOfInviterInTx(
+  tx: Prisma.TransactionClient,
+  params: { organizationId: string; inviterId: string; role: Role | null; actor: Actor; reason: InviterRevocationReason; now: Date },
+): Promise<number> {
+  const { organizationId, inviterId, role, actor, reason, now } = params;
+  const stillAllowed = role ? invitableRoles(role) : [];
+  await lockInvitations(tx, organizationId);
+  // One guarded statement: an acceptance committing meanwhile keeps its invitation, and only what
+  // this statement revoked is audited.
+  const revoked = await tx.invitation.updateManyAndReturn({
+    where: { ...pendingWhere(organizationId, now), invitedById: inviterId, role: { notIn: stillAllowed } },
+    data: { revokedAt: now, revokedById: actor.userId },
+    select: { id: true, email: true, role: true },
+  });
+  for (const invitation of revoked) {
+    await recordAudit(tx, {
+      organizationId,
+      actor,
+      action: "invitation.revoked",
+      target: { type: "invitation", id: invitation.id },
+      metadata: { email: invitation.email, role: invitation.role, reason, invited_by: inviterId },
+    });
+  }
+  return revoked.length;
 }
 
 /** Pending invitations, newest first. */
@@ -255,7 +340,11 @@ export async function revokeInvitation(
 
 export type InvitationStatus = "pending" | "expired" | "accepted" | "revoked";
 
-/** What the page behind a link may show. Nothing but the organization's name is revealed to a stranger. */
+/**
+ * What the page behind a link may show. Nothing but the organization's name is revealed to a
+ * stranger; and nothing says whether the invited address has an account, even to the link's holder
+ * (the inviter, perhaps, probing addresses).
+ */
 export type InvitationLookup = {
   id: string;
   status: InvitationStatus;
@@ -264,8 +353,6 @@ export type InvitationLookup = {
   role: Role;
   invitedByName: string | null;
   expiresAt: string;
-  /** Whether an account already exists for the invited email. */
-  accountExists: boolean;
 };
 
 function statusOf(row: { acceptedAt: Date | null; revokedAt: Date | null; expiresAt: Date }, now: Date): InvitationStatus {
@@ -283,8 +370,7 @@ function statusOf(row: { acceptedAt: Date | null; revokedAt: Date | null; expire
  */
 export async function findInvitationByToken(token: string, rt: Runtime = runtime()): Promise<InvitationLookup | null> {
   if (!isInvitationTokenShape(token)) return null;
-  const prisma = rt.database.prisma();
-  const row = await prisma.invitation.findUnique({
+  const row = await rt.database.prisma().invitation.findUnique({
     where: { tokenHash: hashInvitationToken(token) },
     select: {
       id: true,
@@ -298,7 +384,6 @@ export async function findInvitationByToken(token: string, rt: Runtime = runtime
     },
   });
   if (!row) return null;
-  const account = await prisma.user.findUnique({ where: { email: row.email }, select: { id: true } });
   return {
     id: row.id,
     status: statusOf(row, new Date(rt.clock.now())),
@@ -307,7 +392,6 @@ export async function findInvitationByToken(token: string, rt: Runtime = runtime
     role: row.role,
     invitedByName: row.invitedBy?.name ?? null,
     expiresAt: row.expiresAt.toISOString(),
-    accountExists: account !== null,
   };
 }
 
@@ -325,7 +409,7 @@ const REFUSALS: Record<Exclude<InvitationStatus, "pending">, (organization: stri
 async function claim(tx: Prisma.TransactionClient, token: string, userId: string | null, now: Date) {
   const row = await tx.invitation.findUnique({
     where: { tokenHash: hashInvitationToken(token) },
-    select: { id: true, organizationId: true, email: true, role: true, organization: { select: { name: true, slug: true } } },
+    select: { id: true, organizationId: true, email: true, role: true, invitedById: true, organization: { select: { name: true, slug: true } } },
   });
   if (!row) throw new InvitationError("not_found", "This invitation link isn't valid. Check that you copied all of it.");
   const { count } = await tx.invitation.updateMany({
@@ -336,6 +420,16 @@ async function claim(tx: Prisma.TransactionClient, token: string, userId: string
     const current = await tx.invitation.findUniqueOrThrow({ where: { id: row.id }, select: { acceptedAt: true, revokedAt: true, expiresAt: true } });
     const status = statusOf(current, now);
     throw REFUSALS[status === "pending" ? "accepted" : status](row.organization.name);
+  }
+  // Removing or demoting a member revokes what they may no longer send (revokeInvitationsOfInviterInTx);
+  // this holds even where that didn't run (a restored backup, a row edited by hand). Throwing undoes
+  // the claim above with the rest of the transaction.
+  const inviterRole = row.invitedById ? await currentRole(tx, row.organizationId, row.invitedById) : null;
+  if (!inviterRole || !invitableRoles(inviterRole).includes(row.role)) {
+    throw new InvitationError(
+      "inviter_not_allowed",
+      `This invitation to ${row.organization.name} is no longer valid: whoever sent it can no longer invite you as ${ROLE_LABELS[row.role]}. Ask an owner or admin of ${row.organization.name} for a new link.`,
+    );
   }
   return row;
 }
@@ -358,7 +452,7 @@ async function join(
 
 const isUniqueViolation = (error: unknown) => (error as { code?: unknown } | null)?.code === "P2002";
 
-export type JoinedOrganization = { organization: { id: string; name: string; slug: string }; role: Role; userId: string; email: string };
+export type JoinedOrganization = { organization: { id: string; name: string; slug: string }; role: Role; userId: string; email: string; name: string };
 
 /** A signed-in user accepts: their email must be the invited one. */
 export async function acceptInvitation(
@@ -370,7 +464,7 @@ export async function acceptInvitation(
   const now = new Date(rt.clock.now());
   try {
     return await rt.database.prisma().$transaction(async (tx) => {
-      const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true, email: true } });
+      const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true, email: true, name: true } });
       if (!user) throw new InvitationError("forbidden", "Your account no longer exists. Sign in again.");
       const invitation = await claim(tx, token, user.id, now);
       if (invitation.email !== user.email.toLowerCase()) {
@@ -385,7 +479,7 @@ export async function acceptInvitation(
       });
       if (existing) throw new InvitationError("already_member", `You are already a member of ${invitation.organization.name}.`);
       await join(tx, invitation, user, actor);
-      return { organization: { id: invitation.organizationId, ...invitation.organization }, role: invitation.role, userId: user.id, email: user.email };
+      return { organization: { id: invitation.organizationId, ...invitation.organization }, role: invitation.role, userId: user.id, email: user.email, name: user.name };
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw new InvitationError("already_member", "You are already a member of this organization.");
@@ -394,39 +488,75 @@ export async function acceptInvitation(
 }
 
 /**
- * Someone without an account joins: the account, the membership, the invitation's use and the
- * audit event are one transaction, so a refused invitation leaves no account behind.
+ * "Create account and join" at /invite/{token}, for whoever holds the link. If the invited address
+ * has no account, one is created with this name and password: the account, the membership, the
+ * invitation's use and the audit event are one transaction, so a refused invitation leaves no
+ * account behind. If it has one, the password must be that account's (checked and throttled as
+ * sign-in is): then the account accepts, as signed in, and keeps its own name and password.
+ * Otherwise the answer is JOIN_REFUSED_MESSAGE. Every check before it (name, password rules,
+ * throttling) is the same for both, and both do the same bcrypt work, so nothing in the answers
+ * says whether the address had an account before the holder proves it (issue 20). Returns the
+ * user to sign in.
  */
-export async function joinWithNewAccount(
+export async function joinWithPassword(
   params: { token: string; name: string; password: string; actor: Omit<AuditActor, "userId"> },
   rt: Runtime = runtime(),
 ): Promise<JoinedOrganization> {
-  const { token, name, password, actor } = params;
+  const { token, password, actor } = params;
   if (!isInvitationTokenShape(token)) throw new InvitationError("not_found", "This invitation link isn't valid. Check that you copied all of it.");
   const lookup = await findInvitationByToken(token, rt);
   if (!lookup) throw new InvitationError("not_found", "This invitation link isn't valid. Check that you copied all of it.");
   if (lookup.status !== "pending") throw REFUSALS[lookup.status](lookup.organization.name);
-  if (lookup.accountExists) {
-    throw new InvitationError("account_exists", `An account for ${lookup.email} already exists. Sign in to accept the invitation.`);
-  }
-  const problem = passwordProblems(password, { email: lookup.email, name })[0];
+  const name = accountNameSchema.safeParse(params.name);
+  if (!name.success) throw new InvitationError("forbidden", name.error.issues[0]!.message, "name");
+  const problem = passwordProblems(password, { email: lookup.email, name: name.data })[0];
   if (problem) throw new InvitationError("forbidden", problem, "password");
-  // Hashed before the transaction: bcrypt takes a quarter of a second, no lock should wait for it.
-  const passwordHash = await bcrypt.hash(password, PASSWORD_HASH_COST);
+  const email = lookup.email;
+  const ip = actor.ip ?? "unknown";
+  let checking = false;
+  try {
+    return await oneAttemptAtATime(email, ip, async () => {
+      checking = true;
+      const blocked = await loginBlockedFor(email, ip);
+      if (blocked > 0) throw new InvitationError("rate_limited", tooManyAttemptsMessage(blocked));
+      const account = await rt.database.prisma().user.findUnique({ where: { email }, select: { id: true, passwordHash: true } });
+      // Both, whichever path follows: bcrypt's cost is most of the answer's time.
+      const proven = await bcrypt.compare(password, account?.passwordHash ?? DUMMY_HASH).catch(() => false);
+      const passwordHash = await bcrypt.hash(password, PASSWORD_HASH_COST);
+      if (account) {
+        if (!proven) {
+          await recordLoginFailure(email, ip);
+          throw new InvitationError("join_refused", JOIN_REFUSED_MESSAGE);
+        }
+        await clearLoginFailures(email, ip);
+        return acceptInvitation({ token, userId: account.id, actor }, rt);
+      }
+      return createAccountAndJoin({ token, name: name.data, passwordHash, actor }, rt);
+    });
+  } catch (error) {
+    // Refused before the check began: another check for this address and client is under way.
+    if (!checking && !(error instanceof InvitationError)) throw new InvitationError("rate_limited", tooManyAttemptsMessage(1_000));
+    throw error;
+  }
+}
+
+async function createAccountAndJoin(
+  params: { token: string; name: string; passwordHash: string; actor: Omit<AuditActor, "userId"> },
+  rt: Runtime,
+): Promise<JoinedOrganization> {
+  const { token, name, passwordHash, actor } = params;
   const now = new Date(rt.clock.now());
   try {
     return await rt.database.prisma().$transaction(async (tx) => {
       const invitation = await claim(tx, token, null, now);
-      const user = await tx.user.create({ data: { email: invitation.email, name: name.trim(), passwordHash, createdAt: now }, select: { id: true, email: true } });
+      const user = await tx.user.create({ data: { email: invitation.email, name, passwordHash, createdAt: now }, select: { id: true, email: true, name: true } });
       await tx.invitation.update({ where: { id: invitation.id }, data: { acceptedById: user.id } });
       await join(tx, invitation, user, actor);
-      return { organization: { id: invitation.organizationId, ...invitation.organization }, role: invitation.role, userId: user.id, email: user.email };
+      return { organization: { id: invitation.organizationId, ...invitation.organization }, role: invitation.role, userId: user.id, email: user.email, name: user.name };
     });
   } catch (error) {
-    // Someone created an account for this email meanwhile: they sign in and accept instead.
-    if (isUniqueViolation(error)) {
-      throw new InvitationError("account_exists", `An account for ${lookup.email} already exists. Sign in to accept the invitation.`);
-    }
+    // An account for this address was created meanwhile: the same answer as a wrong password.
+    if (isUniqueViolation(error)) throw new InvitationError("join_refused", JOIN_REFUSED_MESSAGE);
     throw error;
   }
 }

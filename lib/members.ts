@@ -5,6 +5,7 @@ import { parseRestrictions } from "@/lib/api-keys/rules";
 import { actorRole, revokeMemberKeysInTx } from "@/lib/api-keys/store";
 import { revokeSessions } from "@/lib/auth/sessions";
 import { db } from "@/lib/db";
+import { revokeInvitationsOfInviterInTx } from "@/lib/invitations";
 import { canAssignRole, canRemoveMember, can, type Permission, type Role } from "@/lib/permissions";
 
 export type MemberView = {
@@ -62,7 +63,10 @@ export async function listMembers(organizationId: string): Promise<MemberView[]>
 
 type Actor = AuditActor & { userId: string; role: Role };
 
-/** Changes what the member (and so every key they own here) may do, from the next request on. */
+/**
+ * Changes what the member (and so every key they own here) may do, from the next request on; their
+ * pending invitations that the new role couldn't send are revoked with it.
+ */
 export async function changeMemberRole(params: {
   organizationId: string;
   membershipId: string;
@@ -92,6 +96,15 @@ export async function changeMemberRole(params: {
       }
     }
     await tx.membership.update({ where: { id: member.id }, data: { role } });
+    // What they sent and may no longer send goes with the old role (none, without members:manage).
+    await revokeInvitationsOfInviterInTx(tx, {
+      organizationId,
+      inviterId: member.userId,
+      role,
+      actor,
+      reason: "inviter_role_changed",
+      now: new Date(),
+    });
     await recordAudit(tx, {
       organizationId,
       actor,
@@ -106,8 +119,9 @@ export async function changeMemberRole(params: {
 }
 
 /**
- * Removes the member and revokes every key they have in the organization at once; when it was their
- * last organization, also ends their signed-in sessions.
+ * Removes the member and revokes every key they have in the organization and every invitation they
+ * sent there that is still pending, at once; when it was their last organization, also ends their
+ * signed-in sessions.
  */
 export async function removeMember(params: { organizationId: string; membershipId: string; actor: Actor }): Promise<{ revokedKeys: number }> {
   const { organizationId, membershipId, actor } = params;
@@ -134,6 +148,7 @@ export async function removeMember(params: { organizationId: string; membershipI
       reason: "member_removed",
     });
     await tx.membership.delete({ where: { id: member.id } });
+    await revokeInvitationsOfInviterInTx(tx, { organizationId, inviterId: member.userId, role: null, actor, reason: "inviter_removed", now: new Date() });
     // Someone left with no organization has nothing to sign in to: end their browsers' sessions too.
     if ((await tx.membership.count({ where: { userId: member.userId } })) === 0) await revokeSessions(member.userId, { tx });
     await recordAudit(tx, {
@@ -151,9 +166,10 @@ export async function removeMember(params: { organizationId: string; membershipI
 
 /**
  * The signed-in member leaves the organization: their membership goes and every key they have
- * there is revoked in the same transaction (reason member_left), audited as `member.left`. The
- * last owner can't leave: someone must be able to manage what remains. Returns how many keys were
- * revoked and how many organizations the user still belongs to.
+ * there is revoked in the same transaction (reason member_left), audited as `member.left`, and so
+ * are the invitations they sent that are still pending. The last owner can't leave: someone must be
+ * able to manage what remains. Returns how many keys were revoked and how many organizations the
+ * user still belongs to.
  */
 export async function leaveOrganization(params: {
   organizationId: string;
@@ -174,6 +190,7 @@ export async function leaveOrganization(params: {
     }
     const hashes = await revokeMemberKeysInTx(tx, { organizationId, userId, actor, reason: "member_left" });
     await tx.membership.delete({ where: { id: member.id } });
+    await revokeInvitationsOfInviterInTx(tx, { organizationId, inviterId: userId, role: null, actor: { ...actor, userId }, reason: "inviter_left", now: new Date() });
     await recordAudit(tx, {
       organizationId,
       actor,

@@ -7,6 +7,7 @@ import { createVerifier, type Verifier } from "@/lib/api-keys/verify";
 import { createAuthFailures, type AuthFailures } from "@/lib/api/auth-failures";
 import { createLoginLimiters, type LoginLimiters } from "@/lib/auth/login-throttle";
 import { createDatabase, type Database } from "@/lib/db";
+import { errorMessage } from "@/lib/db/errors";
 import { env as processEnv, type Env } from "@/lib/env";
 
 /**
@@ -70,7 +71,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     await requestCounts.flush({ force: true });
     requestCounts.stop();
     await invalidation.stop();
-    await database.close().catch((error: unknown) => logger.error(`[db] close failed: ${error instanceof Error ? error.message : String(error)}`));
+    await database.close().catch((error: unknown) => logger.error(`[db] close failed: ${errorMessage(error)}`));
   }
   return {
     env,

@@ -1,4 +1,5 @@
 import { ensureDatabase } from "@/lib/db";
+import { errorMessage } from "@/lib/db/errors";
 import { DatabaseLockedError } from "@/lib/db/lock";
 import { env } from "@/lib/env";
 import { runtime } from "@/lib/runtime";
@@ -20,7 +21,7 @@ export async function onServerStart(): Promise<void> {
         console.error(`\n${error.message}\n`);
         process.exit(1);
       }
-      console.error(`[db] not ready yet: ${error instanceof Error ? error.message : String(error)}`);
+      console.error(`[db] not ready yet: ${errorMessage(error)}`);
     });
   // Request counts: roll minute rows older than 48 h into day rows, drop day rows older than 90 days;
   // now and hourly (one instance at a time does it; a failed run is retried the next hour).

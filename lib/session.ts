@@ -1,10 +1,11 @@
 import "server-only";
 import { getServerSession } from "next-auth";
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
-import { authOptions } from "@/lib/auth/options";
+import { authOptions, readSession } from "@/lib/auth/options";
 import { db, ensureDatabase } from "@/lib/db";
+import { asDatabaseUnavailable, DatabaseUnavailableError, isDatabaseUnavailable } from "@/lib/db/errors";
 import { LAST_ORGANIZATION_COOKIE } from "@/lib/organization-url";
 import { can, type Permission, type Role } from "@/lib/permissions";
 
@@ -24,6 +25,8 @@ export type MemberContext = UserContext & {
 };
 
 const SIGNED_OUT = "Your session has ended. Sign in again, then retry.";
+/** What a server action answers when the database is unreachable: not "signed out", and nothing was done. */
+export const SERVICE_UNAVAILABLE = "The service is temporarily unavailable. Try again in a moment.";
 const NOT_A_MEMBER = "You are no longer a member of this organization. Reload the page.";
 
 /** A user's memberships, read from the database; `null` if the user is gone or in no organization. */
@@ -59,23 +62,64 @@ export function memberIn(context: UserContext, slug: unknown): MemberContext | n
  * The signed-in user, re-read from the database on every request: the JWT says only who signed in,
  * never which organizations or roles they have now. `null` when signed out (the session cookie is
  * missing, or its server-side session was revoked or has expired: see lib/auth/sessions.ts), when
- * the user no longer exists, or belongs to no organization.
+ * the user no longer exists, or belongs to no organization. Throws DatabaseUnavailableError when
+ * the database is unreachable, like getSignedInUserId.
  */
 export const getUserContext = cache(async (): Promise<UserContext | null> => {
   const userId = await getSignedInUserId();
-  return userId ? loadUserContext(userId) : null;
+  if (!userId) return null;
+  try {
+    return await loadUserContext(userId);
+  } catch (error) {
+    throw asDatabaseUnavailable(error);
+  }
 });
 
 /**
  * The signed-in user's id whether or not they belong to an organization (someone who left their
  * last one may still create one); `null` when signed out. Everything else asks getUserContext.
+ *
+ * A session that couldn't be checked (the database is unreachable) is neither: it throws
+ * DatabaseUnavailableError, so nobody gets in unchecked and nobody is sent to sign in again by an
+ * outage. Pages show the 503 page for it (app/error.tsx); actions answer SERVICE_UNAVAILABLE.
  */
 export const getSignedInUserId = cache(async (): Promise<string | null> => {
-  const session = await getServerSession(authOptions());
+  const { result: session, check } = await readSession(readRequestSession);
+  if (check === "unavailable") throw new DatabaseUnavailableError();
   return (session?.user as { id?: string } | undefined)?.id ?? null;
 });
 
-/** For pages and layouts: a signed-out visitor goes to /login. */
+/**
+ * getServerSession as its one-argument (Server Component) form runs it: the request's headers and
+ * cookies in, nothing out (a page can't set cookies; next-auth's refreshed cookie is dropped). The
+ * request is read here rather than inside next-auth, whose own `require("next/headers")` no test
+ * can stand in for: the integration tests give this module a request and check what it answers.
+ */
+async function readRequestSession() {
+  const [requestHeaders, jar] = await Promise.all([headers(), cookies()]);
+  const req = { headers: Object.fromEntries(requestHeaders), cookies: Object.fromEntries(jar.getAll().map((c) => [c.name, c.value])) };
+  const res = { getHeader() {}, setCookie() {}, setHeader() {} };
+  return getServerSession(req as never, res as never, authOptions());
+}
+
+/**
+ * For server actions that need only the signed-in user: their id, or the message to return
+ * (signed out, or the database unreachable).
+ */
+export async function userIdForAction(): Promise<{ ok: true; userId: string } | { ok: false; message: string }> {
+  try {
+    const userId = await getSignedInUserId();
+    return userId ? { ok: true, userId } : { ok: false, message: SIGNED_OUT };
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) return { ok: false, message: SERVICE_UNAVAILABLE };
+    throw error;
+  }
+}
+
+/**
+ * For pages and layouts: a signed-out visitor goes to /login. While the database is unreachable
+ * DatabaseUnavailableError propagates to the error boundary, which shows the 503 page.
+ */
 export async function requireUser(): Promise<UserContext> {
   const context = await getUserContext();
   if (!context) redirect("/login");
@@ -98,7 +142,13 @@ export async function requireMember(slug: string): Promise<MemberContext> {
  * itself, so a tab left open on one organization can only act on that one.
  */
 export async function memberForAction(slug: unknown): Promise<{ ok: true; member: MemberContext } | { ok: false; message: string }> {
-  const context = await getUserContext();
+  let context: UserContext | null;
+  try {
+    context = await getUserContext();
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) return { ok: false, message: SERVICE_UNAVAILABLE };
+    throw error;
+  }
   if (!context) return { ok: false, message: SIGNED_OUT };
   const member = memberIn(context, slug);
   return member ? { ok: true, member } : { ok: false, message: NOT_A_MEMBER };

@@ -63,3 +63,25 @@ export function isStorableInstant(date: Date): boolean {
 export const safeDateTime = z.iso
   .datetime({ offset: true })
   .refine((v) => isStorableInstant(new Date(v)), "Use a date between 0001-01-01 and 9999-12-31 (UTC).");
+
+// Control characters (a newline would start a forged log line; ESC sequences repaint a terminal),
+// invisible format characters (bidi overrides reorder what a reader sees), line separators, and
+// unpaired surrogates (a cut can leave one).
+const UNLOGGABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
+const SHORT_ESCAPES: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+
+/**
+ * Text that came with a request (an error message that quotes input, a field), made safe for one
+ * log line: every control or invisible character written as an escape (`\n`, `\u001b`, `\u202e`),
+ * and cut to `max` characters, so that a request can neither forge a line nor flood the log.
+ */
+export function logSafe(value: unknown, max = 500): string {
+  let text: string;
+  try {
+    text = value instanceof Error ? value.message : typeof value === "string" ? value : String(value);
+  } catch {
+    text = Object.prototype.toString.call(value);
+  }
+  const cut = text.length > max ? `${text.slice(0, max)}… (${text.length} characters)` : text;
+  return cut.replace(UNLOGGABLE, (c) => SHORT_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}

@@ -50,6 +50,9 @@ const server = createServer((req, res) => {
   if (refuseUndecodablePath(req, res)) return;
   const ip = resolveClientIp(trust, req.socket.remoteAddress, req.headers["x-forwarded-for"]);
   req.headers["x-forwarded-for"] = ip;
+  // Only a trusted proxy may say which host the client asked for: next-auth (AUTH_TRUST_HOST) builds
+  // its redirects from X-Forwarded-Host, so a client's own would send a signed-in browser elsewhere.
+  if (!trust(req.socket.remoteAddress ?? "", 0)) delete req.headers["x-forwarded-host"];
   handle(req, res).catch((error) => {
     console.error(`[server] ${req.method} ${req.url}: ${error instanceof Error ? error.message : error}`);
     if (!res.headersSent) res.statusCode = 500;

@@ -35,6 +35,12 @@ export function AppHeader({ member }: { member: MemberContext }) {
           <UserMenu name={member.user.name} email={member.user.email} role={ROLE_LABELS[member.role]} />
         </div>
       </div>
+      {/* Lists, dialogs and charts are drawn by scripts: without them the page would wait on its skeletons forever. */}
+      <noscript>
+        <p role="alert" className="border-t bg-amber-50 px-4 py-2 text-center text-sm text-amber-950 dark:bg-amber-950 dark:text-amber-50">
+          This dashboard needs JavaScript. Turn it on in your browser&apos;s settings, then reload the page.
+        </p>
+      </noscript>
     </header>
   );
 }

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import type { ActionResult } from "@/lib/action-result";
+import { NOT_A_FORM, type ActionResult } from "@/lib/action-result";
 import { sessionActor } from "@/lib/actor";
 import { createOrganizationSchema } from "@/lib/organization-slug";
 import { settingsPath } from "@/lib/organization-url";
@@ -26,6 +26,7 @@ function field(formData: FormData, name: string): string {
  * new one, whose owner they become. On success it navigates to the new organization's key page.
  */
 export async function createOrganizationAction(_previous: CreateOrganizationResult | null, formData: FormData): Promise<CreateOrganizationResult> {
+  if (!(formData instanceof FormData)) return { ok: false, message: NOT_A_FORM };
   const values: CreateOrganizationValues = { name: field(formData, "name"), slug: field(formData, "slug") };
   const userId = await getSignedInUserId();
   if (!userId) return { ok: false, message: "Your session has ended. Sign in again, then retry.", values };

@@ -1,7 +1,7 @@
 "use server";
 
 import { headers } from "next/headers";
-import type { ActionResult } from "@/lib/action-result";
+import { NOT_A_FORM, type ActionResult } from "@/lib/action-result";
 import { AccountError, changePassword, currentSessionId } from "@/lib/accounts";
 import { loginBlockedFor, recordLoginFailure, tooManyAttemptsMessage } from "@/lib/auth/login-throttle";
 import { ensureDatabase } from "@/lib/db";
@@ -22,6 +22,7 @@ const field = (formData: FormData, name: string) => {
  * so this form is no faster a way to guess a password than the sign-in form.
  */
 export async function changePasswordAction(_previous: ChangePasswordResult | null, formData: FormData): Promise<ChangePasswordResult> {
+  if (!(formData instanceof FormData)) return { ok: false, message: NOT_A_FORM };
   const userId = await getSignedInUserId();
   if (!userId) return { ok: false, message: "Your session has ended. Sign in again, then retry." };
   await ensureDatabase();

@@ -1,9 +1,8 @@
 "use client";
 
 import { Loader2 } from "lucide-react";
-import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
-import { useActionState, useEffect, useId, useRef, useState } from "react";
+import { useActionState, useEffect, useId, useRef, useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { FieldError } from "@/components/ui/field-error";
 import { Input } from "@/components/ui/input";
@@ -14,11 +13,20 @@ import { signUpAction, type SignUpResult, type SignUpValues } from "./actions";
 const EMPTY: SignUpValues = { name: "", email: "", organizationName: "" };
 const FIELDS = ["name", "email", "password", "organizationName"] as const;
 
+/**
+ * Posts to a server action that creates the account and signs in: before React hydrates, or
+ * without JavaScript, the browser's own POST does it all and is redirected; once hydrated, the
+ * submit handler calls the action itself, so a network failure is answered inline.
+ */
 export function SignUpForm() {
   const router = useRouter();
   const id = useId();
   const [draft, setDraft] = useState<SignUpValues>(EMPTY);
-  const [state, formAction, pending] = useActionState(submit, null);
+  // `posted`: the answer to a plain HTML submission, rendered by the server; `answered`: the hydrated page's.
+  const [posted, formAction] = useActionState(signUpAction, null);
+  const [answered, setAnswered] = useState<SignUpResult | null>(null);
+  const [pending, startTransition] = useTransition();
+  const state = answered ?? posted;
   const formRef = useRef<HTMLFormElement>(null);
   const failed = state?.ok === false ? state : null;
   const submitted = failed?.values ?? EMPTY;
@@ -30,21 +38,26 @@ export function SignUpForm() {
     if (state?.ok === false) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
   }, [state]);
 
-  async function submit(previous: SignUpResult | null, formData: FormData): Promise<SignUpResult | null> {
-    try {
-      const result = await signUpAction(previous, formData);
-      if (!result.ok) return result;
-      const signedIn = await signIn("credentials", { email: result.data.email, password: String(formData.get("password") ?? ""), redirect: false });
-      router.replace(signedIn?.ok && !signedIn.error ? result.data.next : "/login");
-      router.refresh();
-      return result;
-    } catch {
-      return {
-        ok: false,
-        message: "The server couldn't be reached. Check your connection and try again.",
-        values: { name: String(formData.get("name") ?? ""), email: String(formData.get("email") ?? ""), organizationName: String(formData.get("organizationName") ?? "") },
-      };
-    }
+  function onSubmit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const formData = new FormData(event.currentTarget);
+    formData.set("js", "1");
+    startTransition(async () => {
+      try {
+        const result = await signUpAction(null, formData);
+        setAnswered(result);
+        if (result.ok) {
+          router.replace(result.data.next);
+          router.refresh();
+        }
+      } catch {
+        setAnswered({
+          ok: false,
+          message: "The server couldn't be reached. Check your connection and try again.",
+          values: { name: String(formData.get("name") ?? ""), email: String(formData.get("email") ?? ""), organizationName: String(formData.get("organizationName") ?? "") },
+        });
+      }
+    });
   }
 
   const text = (field: keyof SignUpValues, label: string, props: React.ComponentProps<typeof Input>) => {
@@ -72,6 +85,7 @@ export function SignUpForm() {
     <form
       ref={formRef}
       action={formAction}
+      onSubmit={onSubmit}
       noValidate
       className="grid gap-5"
       onChange={(event) => {

@@ -53,10 +53,16 @@ export const revokeApiKeySchema = z.object({ keyId: keyIdSchema });
 /** The Edit dialog: name and description, the same rules as creation. */
 export const updateApiKeyFormSchema = z.object({ keyId: keyIdSchema, name: apiKeyNameSchema, description: apiKeyDescriptionSchema });
 
-export const rollApiKeyFormSchema = z.object({
-  keyId: keyIdSchema,
-  overlapSeconds: z.coerce.number().int().refine((n) => ROLL_OVERLAPS.some((o) => o.seconds === n), "Choose when the old key stops working."),
-});
+/**
+ * The Roll dialog's choice, exactly one of the offered numbers: nothing is coerced, so `null`, `""`,
+ * `false`, `[0]` or `" 0"` (which `Number()` reads as 0) is an error, never an immediate roll.
+ */
+export const rollOverlapSchema = z.literal(
+  ROLL_OVERLAPS.map((o) => o.seconds),
+  { message: "Choose when the old key stops working." },
+);
+
+export const rollApiKeyFormSchema = z.object({ keyId: keyIdSchema, overlapSeconds: rollOverlapSchema });
 
 export const revokeApiKeysSchema = z.object({ keyIds: z.array(keyIdSchema).min(1, "Select at least one key.").max(100, "Select at most 100 keys at a time.") });
 

@@ -505,10 +505,51 @@ export async function updateApiKey(params: {
 export type RolledApiKey = { key: string; apiKey: ApiKey; old: ApiKey };
 
 /**
+ * The active-keys cap across a roll. A member's active keys count against it, except one outgoing
+ * key per lineage (a key and the keys rolled from it, one after the other): while a lineage's
+ * current key is active, the newest of its keys still in their overlap rides on it. So a roll
+ * swaps the old key for its replacement in the count (a member at the cap can roll, and a program
+ * gets its overlap), but rolling the replacement again before that overlap ends counts the older
+ * key again: rolls can't pile up keys beyond the cap plus one outgoing key per lineage. A roll
+ * with no overlap never changes the count. Returns the count now, and the lineages (by their
+ * current key) that already have an outgoing key.
+ */
+async function countKeysUnderCap(
+  tx: Prisma.TransactionClient,
+  organizationId: string,
+  userId: string,
+  now: number,
+): Promise<{ counted: number; withOutgoing: Set<string> }> {
+  const active = statusFilter("active", now);
+  const [total, outgoing] = await Promise.all([
+    tx.apiKey.count({ where: { organizationId, userId, ...active } }),
+    tx.apiKey.findMany({ where: { organizationId, userId, rolledToId: { not: null }, ...active }, select: { rolledToId: true } }),
+  ]);
+  // Walk each outgoing key's lineage to its current key: a step per roll made during the overlap
+  // (usually one), whatever has become of the keys in between.
+  const withOutgoing = new Set<string>();
+  const seen = new Set<string>();
+  let next = [...new Set(outgoing.map((k) => k.rolledToId!))];
+  while (next.length > 0) {
+    next.forEach((id) => seen.add(id));
+    const rows = await tx.apiKey.findMany({
+      where: { organizationId, id: { in: next } },
+      select: { id: true, rolledToId: true, revokedAt: true, expiresAt: true },
+    });
+    for (const row of rows) {
+      if (!row.rolledToId && !row.revokedAt && (!row.expiresAt || row.expiresAt.getTime() > now)) withOutgoing.add(row.id);
+    }
+    next = [...new Set(rows.flatMap((row) => (row.rolledToId && !seen.has(row.rolledToId) ? [row.rolledToId] : [])))];
+  }
+  return { counted: total - withOutgoing.size, withOutgoing };
+}
+
+/**
  * Rolls a key: one transaction creates the replacement (same owner, name, description,
  * environment and restriction; a fresh expiry of the same length if the old one had one), gives the
  * old key `overlapSeconds` more to live and links old → new. Of two concurrent rolls of one key, one
- * succeeds and the other is refused (the link is set only where none was).
+ * succeeds and the other is refused (the link is set only where none was). The owner's active-keys
+ * cap holds as countKeysUnderCap says, under the lock createApiKey takes.
  */
 export async function rollApiKey(params: {
   organizationId: string;
@@ -557,6 +598,16 @@ export async function rollApiKey(params: {
       throw new ApiKeyError("expired", "This key has expired, so it can't be rolled. Create a new key instead.");
     }
     const { oldExpiresAt, newExpiresAt } = rollExpiries(old, now, overlapSeconds);
+    // The same lock as createApiKey's: creates and rolls of one member's keys count one at a time.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`api_key_create:${organizationId}:${old.userId}`}))`;
+    const { counted, withOutgoing } = await countKeysUnderCap(tx, organizationId, old.userId, now);
+    if (oldExpiresAt.getTime() > now && withOutgoing.has(old.id) && counted + 1 > MAX_ACTIVE_KEYS_PER_MEMBER) {
+      const whose = old.userId === actor.userId ? "You already have" : "This member already has";
+      throw new ApiKeyError(
+        "limit_reached",
+        `${whose} ${MAX_ACTIVE_KEYS_PER_MEMBER} active keys in this organization, and this key's previous version is still in its overlap: a second overlap would make one more. Roll it with the old key expiring immediately, wait for the overlap to end, or revoke keys you no longer use.`,
+      );
+    }
     const generated = generateApiKey(modeForEnvironment(old.environment));
     const created = await tx.apiKey.create({
       data: {

@@ -187,7 +187,7 @@ export const API = {
     POST: {
       summary: "Roll an API key",
       description:
-        "Creates a replacement with the same name, description, environment and restriction, and makes the old key stop working after `old_key_expires_in` seconds (0–604800); both work meanwhile. Answers 201 with the new key: its `secret` appears in this response only. A key already rolled, revoked or expired can't be rolled.",
+        "Creates a replacement with the same name, description, environment and restriction, and makes the old key stop working after `old_key_expires_in` seconds (0–604800); both work meanwhile. Answers 201 with the new key: its `secret` appears in this response only. A key already rolled, revoked or expired can't be rolled. During the overlap the old key keeps its own rights, reads included, but can't roll, edit or revoke any other key; if it leaked, roll with `old_key_expires_in` 0. The replacement takes the old key's place under the cap of 100 active keys per member, so a key can be rolled at the cap; rolling the replacement again while the old key is still in its overlap needs a free place (or `old_key_expires_in` 0).",
       auth: true,
       permission: "api_keys:write",
       permissionNote: "`api_keys:write` for your own key, `api_keys:manage` for another member's",

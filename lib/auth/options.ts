@@ -1,4 +1,5 @@
 import "server-only";
+import { AsyncLocalStorage } from "node:async_hooks";
 import bcrypt from "bcryptjs";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
@@ -7,7 +8,8 @@ import { db, ensureDatabase } from "@/lib/db";
 import { env } from "@/lib/env";
 import { clientIp } from "@/lib/request-info";
 import { safeText } from "@/lib/validation";
-import { createSession, isSessionActive, revokeSession, SESSION_MAX_AGE_SECONDS, SessionEndedError } from "@/lib/auth/sessions";
+import { checkSession, createSession, revokeSession, SESSION_MAX_AGE_SECONDS, SessionEndedError, type SessionCheck } from "@/lib/auth/sessions";
+import { DatabaseUnavailableError } from "@/lib/db/errors";
 import { clearLoginFailures, loginBlockedFor, oneAttemptAtATime, recordLoginFailure, tooManyAttemptsMessage } from "@/lib/auth/login-throttle";
 
 export const INVALID_CREDENTIALS = "Invalid email or password";
@@ -44,6 +46,25 @@ async function checkPassword(email: string, password: string, ip: string): Promi
   return { id: user.id, email: user.email, name: user.name };
 }
 
+/**
+ * next-auth knows one answer for a session it couldn't confirm: "no session", and it clears the
+ * cookie where it can. That is right for an ended session and wrong for one that couldn't be checked
+ * (the database is unreachable): the person would be signed out by an outage. So the jwt callback
+ * also reports what it found to whoever asked for the session (getSignedInUserId, the
+ * /api/auth/session route), who answer "unavailable" (503) instead and keep the cookie.
+ */
+const sessionChecks = new AsyncLocalStorage<{ check?: SessionCheck }>();
+
+/**
+ * Runs `read` (anything that makes next-auth read the session cookie) and returns its result with
+ * what the session check found: undefined when there was no session cookie to check (or at sign-in).
+ */
+export async function readSession<T>(read: () => Promise<T>): Promise<{ result: T; check: SessionCheck | undefined }> {
+  const scope: { check?: SessionCheck } = {};
+  const result = await sessionChecks.run(scope, read);
+  return { result, check: scope.check };
+}
+
 // next-auth 4 takes its origin from NEXTAUTH_URL or, with this set, from the request's Host:
 // the app is served on whatever host and port it is started with.
 process.env.AUTH_TRUST_HOST ??= "true";
@@ -63,16 +84,19 @@ export function authOptions(): NextAuthOptions {
     callbacks: {
       // Runs at sign-in (with `user`) and on every session read (getServerSession, /api/auth/session).
       // Throwing makes next-auth answer "no session" (getServerSession → null, /api/auth/session → {})
-      // and clear the cookie where it can; a database that can't be asked fails closed the same way.
+      // and clear the cookie where it can. A database that can't be asked fails closed the same way,
+      // but is reported as "unavailable" to readSession's caller, which must not sign anybody out.
       async jwt({ token, user }) {
         if (user) {
           token.sub = user.id;
           token.sid = await createSession(user.id);
           return token;
         }
-        await ensureDatabase();
-        if (!(await isSessionActive(token))) throw new SessionEndedError();
-        return token;
+        const check = await checkSession(token);
+        const scope = sessionChecks.getStore();
+        if (scope) scope.check = check;
+        if (check === "active") return token;
+        throw check === "ended" ? new SessionEndedError() : new DatabaseUnavailableError();
       },
       session({ session, token }) {
         if (session.user && token.sub) (session.user as { id?: string }).id = token.sub;
@@ -88,8 +112,13 @@ export function authOptions(): NextAuthOptions {
     },
     logger: {
       error(code, metadata) {
-        // An ended session is an ordinary answer, not an error worth a stack trace on every request.
+        // An ended session is an ordinary answer, not an error worth a stack trace on every request;
+        // an outage is one line per request (readiness and the API say more).
         if (metadata instanceof Error && metadata.name === "SessionEndedError") return;
+        if (metadata instanceof Error && metadata.name === "DatabaseUnavailableError") {
+          console.error("[auth] a session could not be checked: the database is unreachable");
+          return;
+        }
         console.error(`[next-auth][error][${code}]`, metadata);
       },
     },

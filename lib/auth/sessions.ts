@@ -1,6 +1,7 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
-import { db } from "@/lib/db";
+import { db, ensureDatabase } from "@/lib/db";
+import { isDatabaseUnavailable } from "@/lib/db/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
 // Server-side record of each signed-in browser. The cookie stays a next-auth JWT (encrypted with
@@ -42,6 +43,25 @@ export async function isSessionActive(claims: SessionClaims, now = new Date()): 
     select: { id: true },
   });
   return row !== null;
+}
+
+/**
+ * What checking a session cookie found. "unavailable" is "couldn't check" (the database is
+ * unreachable), never "ended": the caller fails closed (nobody gets in) without signing anybody out.
+ */
+export type SessionCheck = "active" | "ended" | "unavailable";
+
+/** isSessionActive as a typed result: an unreachable database is "unavailable"; any other failure still throws. */
+export async function checkSession(claims: SessionClaims, now = new Date()): Promise<SessionCheck> {
+  // A token that can't name a session is ended whether or not the database answers.
+  if (typeof claims.sid !== "string" || typeof claims.sub !== "string") return "ended";
+  try {
+    await ensureDatabase();
+    return (await isSessionActive(claims, now)) ? "active" : "ended";
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) return "unavailable";
+    throw error;
+  }
 }
 
 /** Sign-out: ends this one session. */

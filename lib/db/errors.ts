@@ -45,11 +45,14 @@ type Inspectable = {
   clientVersion?: unknown;
   cause?: unknown;
   errors?: unknown;
+  digest?: unknown;
   meta?: { driverAdapterError?: unknown };
 };
 
 function matches(error: Inspectable): boolean {
   const { name, message, code } = error;
+  // Our own "couldn't check" (DatabaseUnavailableError), also after Next serialised it.
+  if (error.digest === DATABASE_UNAVAILABLE_DIGEST) return true;
   // Prisma's error classes carry `clientVersion`; an initialization error means no connection.
   if (typeof error.clientVersion === "string") {
     if (name === "PrismaClientInitializationError") return true;
@@ -81,4 +84,52 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     if (Array.isArray(candidate.errors)) pending.push(...candidate.errors);
   }
   return false;
+}
+
+/**
+ * What `error.tsx` finds on a server error that meant "the database couldn't be asked": Next keeps
+ * an error's own digest (it replaces message and stack in production), so the boundary can show
+ * the 503 page instead of "Something went wrong".
+ */
+export const DATABASE_UNAVAILABLE_DIGEST = "PAYGENTIC_DATABASE_UNAVAILABLE";
+
+/**
+ * "Couldn't check", as a type: the database is unreachable, so a session (or anything else) could
+ * be neither confirmed nor refused. Thrown where callers must not mistake it for "no" (signed out,
+ * not a member): pages show the 503 page, server actions answer "temporarily unavailable".
+ */
+export class DatabaseUnavailableError extends Error {
+  override name = "DatabaseUnavailableError";
+  readonly digest = DATABASE_UNAVAILABLE_DIGEST;
+  constructor(options?: { cause?: unknown }) {
+    super("The database is unreachable.", options);
+  }
+}
+
+/** `error` itself if it already says so, a DatabaseUnavailableError if the database is unreachable, else `error` unchanged. */
+export function asDatabaseUnavailable(error: unknown): unknown {
+  if (error instanceof DatabaseUnavailableError || !isDatabaseUnavailable(error)) return error;
+  return new DatabaseUnavailableError({ cause: error });
+}
+
+/**
+ * A one-line description of anything thrown, for logs. Not every thrown value is an Error: PGlite's
+ * file system throws `{ name: "ErrnoError", errno: 44 }`, Node's dual-stack connect an AggregateError
+ * with an empty message; `${error}` would print "[object Object]" or nothing.
+ */
+export function errorMessage(error: unknown): string {
+  if (typeof error !== "object" || error === null) return String(error);
+  const e = error as { name?: unknown; message?: unknown; code?: unknown; errno?: unknown; errors?: unknown };
+  const text = (value: unknown) => (typeof value === "string" || typeof value === "number" ? String(value) : "");
+  let message = text(e.message);
+  if (!message && Array.isArray(e.errors) && e.errors.length > 0) message = [...new Set(e.errors.map(errorMessage))].join("; ");
+  const code = text(e.code) || (text(e.errno) && `errno ${text(e.errno)}`);
+  if (message) return code && !message.includes(code) ? `${message} (${code})` : message;
+  const name = text(e.name);
+  if (name || code) return `${name || "Error"}${code ? ` (${code})` : ""}`;
+  try {
+    return JSON.stringify(error)?.slice(0, 300) ?? String(error);
+  } catch {
+    return String(error);
+  }
 }

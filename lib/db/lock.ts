@@ -1,13 +1,18 @@
 import { randomBytes } from "node:crypto";
-import { linkSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { linkSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 
 /**
  * PGlite doesn't lock its folder: two processes open it without complaint and, once both stop,
  * writes acknowledged by one of them are gone. So the embedded database is held by one process at
  * a time, through a lock file beside the folder (inside it, initdb would find a non-empty folder).
  * The lock of a process that died (kill -9, a crash) is taken over.
+ *
+ * One folder has many names (a relative path, a `file://` URL, a symlink to it or to a parent), and
+ * a lock named after one of them doesn't stop a process that uses another: the lock is named after
+ * the folder's real path, and the database is opened by that same path.
  */
 
 export type LockOwner = { pid: number; hostname: string; startedAt: string; command: string };
@@ -29,8 +34,31 @@ export class DatabaseLockedError extends Error {
 
 const held = new Map<string, number>();
 
+/**
+ * The folder's real path: a `file://` URL becomes a path, a relative path absolute, and symlinks are
+ * resolved, of the folder itself when it exists, else of its nearest existing parent.
+ */
+export function realDatabaseDir(pgliteDir: string): string {
+  const absolute = path.resolve(/^file:/i.test(pgliteDir) ? fileURLToPath(pgliteDir) : pgliteDir);
+  const missing: string[] = [];
+  for (let dir = absolute; ; dir = path.dirname(dir)) {
+    try {
+      return path.join(realpathSync(dir), ...missing.reverse());
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT" || path.dirname(dir) === dir) throw error;
+      missing.push(path.basename(dir));
+    }
+  }
+}
+
+/** Creates the folder if needed and returns its real path: what both the lock and PGlite must use. */
+export function prepareDatabaseDir(pgliteDir: string): string {
+  mkdirSync(realDatabaseDir(pgliteDir), { recursive: true });
+  return realDatabaseDir(pgliteDir);
+}
+
 export function lockFileFor(pgliteDir: string): string {
-  return `${path.resolve(pgliteDir).replace(/[/\\]+$/, "")}.lock`;
+  return `${realDatabaseDir(pgliteDir).replace(/[/\\]+$/, "")}.lock`;
 }
 
 function alive(pid: number): boolean {

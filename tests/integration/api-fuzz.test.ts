@@ -1,7 +1,8 @@
 import path from "node:path";
 import fc from "fast-check";
 import { NextRequest } from "next/server";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { GET as nextAuthGet, POST as nextAuthPost } from "@/app/api/auth/[...nextauth]/route";
 import { POST as reportExposed } from "@/app/api/v1/api-keys/exposed/route";
 import { DELETE as deleteApiKey } from "@/app/api/v1/api-keys/[id]/route";
 import { GET as listApiKeys } from "@/app/api/v1/api-keys/route";
@@ -83,6 +84,62 @@ describe("sign-in input PostgreSQL would refuse", () => {
   it("an email with U+0000 is refused like a wrong password, not with a database error", async () => {
     await expect(authorizeCredentials({ email: "alice\u0000@example.test", password: "demo-password" }, randomIp())).resolves.toBeNull();
   });
+});
+
+// next-auth's own handler needs Next's request scope (it reads cookies() from next/headers), which
+// only a running server has: e2e/next-auth-http.spec.ts fuzzes it over HTTP. What the route answers
+// before handing a request to next-auth is checked here.
+describe("next-auth's route: what it answers before next-auth", () => {
+  const authRequest = (method: "GET" | "POST", pathname: string, headers: Record<string, string> = {}, body?: string) =>
+    new NextRequest(new URL(pathname, ORIGIN), {
+      method,
+      headers: { host: "localhost:3000", "x-forwarded-proto": "http", "user-agent": TEST_USER_AGENT, ...headers },
+      body,
+    });
+  const context = (...nextauth: string[]) => ({ params: Promise.resolve({ nextauth }) });
+
+  afterEach(() => vi.restoreAllMocks());
+
+  it("POST /api/auth/_log (next-auth's client logger) is 204 and writes nothing to the log: no forged line, no flood", async () => {
+    const logged = [vi.spyOn(console, "error"), vi.spyOn(console, "warn"), vi.spyOn(console, "log")];
+    const forged = new URLSearchParams({ code: "x]\n[db] applied migrations: FORGED", level: "error", message: "y".repeat(60_000) }).toString();
+    for (let i = 0; i < 20; i++) {
+      const response = await nextAuthPost(authRequest("POST", "/api/auth/_log", { "content-type": "application/x-www-form-urlencoded" }, forged), context("_log"));
+      expect(response.status).toBe(204);
+      expect(await response.text()).toBe("");
+    }
+    for (const spy of logged) expect(spy).not.toHaveBeenCalled();
+  });
+
+  it("GET /api/auth/callback/credentials is 405 (Allow: POST), not next-auth's 500", async () => {
+    const response = await nextAuthGet(authRequest("GET", "/api/auth/callback/credentials"), context("callback", "credentials"));
+    expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toBe("POST");
+    expect((await response.json()).error.code).toBe("method_not_allowed");
+  });
+
+  it("GET /api/auth/error?error=Configuration (next-auth renders it as a 500) redirects to /login", async () => {
+    const response = await nextAuthGet(authRequest("GET", "/api/auth/error?error=Configuration"), context("error"));
+    expect(response.status).toBe(303);
+    expect(response.headers.get("location")).toBe("/login");
+  });
+
+  it.each([["GET"], ["POST"]] as const)("%s with a Host next-auth can't make a URL of is 400", async (method) => {
+    const headers = { "x-forwarded-host": "a b", "content-type": "application/x-www-form-urlencoded" };
+    const response = await (method === "GET" ? nextAuthGet : nextAuthPost)(authRequest(method, "/api/auth/session", headers, method === "POST" ? "" : undefined), context("session"));
+    expect(response.status).toBe(400);
+  });
+
+  it.each([["next-auth.callback-url=%25"], ["__Secure-next-auth.callback-url=javascript%3Aalert(1)"], ["next-auth.callback-url=http%3A%2F%2F127.0.0.1%3A3000.evil.test%2F"]])(
+    "a callback-url cookie that reaches it (proxy.ts clears them first) is 400, and cleared: %s",
+    async (cookie) => {
+      const response = await nextAuthGet(authRequest("GET", "/api/auth/session", { cookie }), context("session"));
+      expect(response.status).toBe(400);
+      const cleared = response.headers.getSetCookie();
+      expect(cleared).toContain("next-auth.callback-url=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax");
+      expect(cleared).toContain("__Secure-next-auth.callback-url=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax; Secure");
+    },
+  );
 });
 
 describe("request bodies over 64 KB", () => {

@@ -1,4 +1,6 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { getServerSession } from "next-auth";
+import { encode } from "next-auth/jwt";
+import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { GET as health } from "@/app/api/health/route";
 import { GET as ready } from "@/app/api/health/ready/route";
 import { POST as reportExposed } from "@/app/api/v1/api-keys/exposed/route";
@@ -7,7 +9,22 @@ import { GET as ping } from "@/app/api/v1/ping/route";
 import { POST as createUsage } from "@/app/api/v1/usage-events/route";
 import { generateApiKey } from "@/lib/api-keys/format";
 import { runtime } from "@/lib/runtime";
+import { authOptions, readSession } from "@/lib/auth/options";
+import { checkSession } from "@/lib/auth/sessions";
+import { DatabaseUnavailableError } from "@/lib/db/errors";
+import { env } from "@/lib/env";
+import { getSignedInUserId, memberForAction, SERVICE_UNAVAILABLE, userIdForAction } from "@/lib/session";
 import { call, expectApiError } from "@/tests/helpers/fixtures";
+
+// The request a page or an action would see (lib/session.ts reads it through next/headers).
+const browser = vi.hoisted(() => ({ cookies: new Map<string, string>() }));
+vi.mock("next/headers", () => ({
+  headers: async () => new Headers({ host: "localhost:3000", "x-forwarded-proto": "http" }),
+  cookies: async () => ({
+    getAll: () => [...browser.cookies].map(([name, value]) => ({ name, value })),
+    get: (name: string) => (browser.cookies.has(name) ? { name, value: browser.cookies.get(name)! } : undefined),
+  }),
+}));
 
 // A database that is down from the start: nothing listens on port 1. Set before anything reads
 // the configuration (lib/env reads it on first use), in both test projects.
@@ -61,5 +78,40 @@ describe("the database unreachable", () => {
     // The error model, as its description (and so /docs/api and OpenAPI) says.
     expectApiError(readiness, 503, "api_error", "service_unavailable");
     expect(readiness.headers.get("x-request-id")).toBeTruthy();
+  });
+});
+
+describe("a signed-in browser while the database is unreachable", () => {
+  const COOKIE = "next-auth.session-token";
+  // A cookie like any signed-in browser's: it names a session that only the database can confirm.
+  const signedIn = async () => browser.cookies.set(COOKIE, await encode({ token: { sub: "user_1", sid: "session_1", name: "A", email: "a@x.test" }, secret: env().authSecret }));
+
+  beforeEach(() => browser.cookies.clear());
+
+  it("is not signed out: the session check says 'unavailable', and pages and actions say so instead of 'session ended'", async () => {
+    await signedIn();
+    expect(await checkSession({ sub: "user_1", sid: "session_1" })).toBe("unavailable");
+    // Fail closed: no session comes back, and the caller learns why.
+    await expect(getSignedInUserId()).rejects.toBeInstanceOf(DatabaseUnavailableError);
+    expect(await memberForAction("acme")).toEqual({ ok: false, message: SERVICE_UNAVAILABLE });
+    expect(await userIdForAction()).toEqual({ ok: false, message: SERVICE_UNAVAILABLE });
+  });
+
+  it("next-auth's own session read reports 'unavailable' to its caller (the /api/auth/session route then answers 503 and keeps the cookie)", async () => {
+    const cookie = await encode({ token: { sub: "user_1", sid: "session_1" }, secret: env().authSecret });
+    const setCookie: string[] = [];
+    const res = { getHeader: () => setCookie, setHeader: (_name: string, value: string[]) => setCookie.splice(0, setCookie.length, ...value) };
+    const req = { headers: { host: "localhost:3000", "x-forwarded-proto": "http" }, cookies: { [COOKIE]: cookie } };
+    const { result, check } = await readSession(() => getServerSession(req as never, res as never, authOptions()));
+    expect(result).toBeNull();
+    expect(check).toBe("unavailable");
+  });
+
+  it("a signed-out browser, or a cookie that names no session, is signed out without asking the database", async () => {
+    expect(await getSignedInUserId()).toBeNull();
+    expect(await memberForAction("acme")).toEqual({ ok: false, message: expect.stringMatching(/session has ended/) });
+    browser.cookies.set(COOKIE, await encode({ token: { sub: "user_1" }, secret: env().authSecret }));
+    expect(await checkSession({ sub: "user_1" })).toBe("ended");
+    expect(await getSignedInUserId()).toBeNull();
   });
 });

@@ -1,3 +1,5 @@
+import { PGlite } from "@electric-sql/pglite";
+import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import { auditLogCsvResponse, csvFileName, toAuditLogFilters } from "@/app/(dashboard)/[slug]/settings/audit-log/audit-log-data";
 import { parseAuditLogQuery } from "@/app/(dashboard)/[slug]/settings/audit-log/query";
@@ -14,7 +16,7 @@ import {
   loadAuditLog,
   type AuditLogEntry,
 } from "@/lib/audit-log";
-import { db } from "@/lib/db";
+import { db, sql } from "@/lib/db";
 import { changeMemberRole, removeMember } from "@/lib/members";
 import type { Role } from "@/lib/permissions";
 import { loadUserContext, memberIn, type MemberContext } from "@/lib/session";
@@ -31,7 +33,7 @@ import {
   type TestMember,
   type TestOrganization,
 } from "@/tests/helpers/fixtures";
-import { parseCsv } from "@/tests/helpers/csv";
+import { formulaCells, parseCsv, spreadsheetCells } from "@/tests/helpers/csv";
 
 setupTestDatabase();
 
@@ -53,6 +55,47 @@ async function all(organizationId: string, filters = {}): Promise<AuditLogEntry[
 
 async function readStream(stream: ReadableStream<Uint8Array>): Promise<string> {
   return new Response(stream).text();
+}
+
+/** The body as the file's bytes say, byte-order mark included (Response.text() drops it). */
+async function fileText(response: Response): Promise<string> {
+  return new TextDecoder("utf-8", { ignoreBOM: true }).decode(await response.arrayBuffer());
+}
+
+type Query = { text: string; values: unknown[] };
+
+/**
+ * The SELECTs on AuditEvent that `fn` sends, captured at the driver (pg on PostgreSQL, PGlite
+ * embedded), to be run again under EXPLAIN.
+ */
+async function auditQueriesOf(fn: () => Promise<unknown>): Promise<Query[]> {
+  const captured: Query[] = [];
+  const record = (text: unknown, values: unknown) => {
+    if (typeof text === "string" && /^\s*SELECT/i.test(text) && text.includes('"AuditEvent"')) captured.push({ text, values: Array.isArray(values) ? values : [] });
+  };
+  const pgProto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const pgQuery = pgProto.query;
+  pgProto.query = function (this: unknown, ...args: unknown[]) {
+    const [config, values] = args as [string | { text?: string; values?: unknown[] }, unknown];
+    if (typeof config === "string") record(config, values);
+    else record(config?.text, config?.values ?? values);
+    return pgQuery.apply(this, args);
+  };
+  let lite = PGlite.prototype as unknown as { query: (...args: unknown[]) => unknown } | null;
+  while (lite && !Object.prototype.hasOwnProperty.call(lite, "query")) lite = Object.getPrototypeOf(lite);
+  const liteOwner = lite!;
+  const liteQuery = liteOwner.query;
+  liteOwner.query = function (this: unknown, ...args: unknown[]) {
+    record(args[0], args[1]);
+    return liteQuery.apply(this, args);
+  };
+  try {
+    await fn();
+  } finally {
+    pgProto.query = pgQuery;
+    liteOwner.query = liteQuery;
+  }
+  return captured;
 }
 
 
@@ -259,6 +302,106 @@ describe("cursor pagination", () => {
     expect(streamed).toEqual(ids);
   });
 
+  it("pages through long ties of createdAt, filtered or not, older and back newer, without a gap or a repeat", async () => {
+    const ties = await createOrganization("Ties Org");
+    const user = await createMember(ties.id, "owner");
+    // Groups of 7, 1, 4 and 6 events sharing a millisecond (one transaction's events share its
+    // start time), alternating two actions, so page boundaries fall inside every group.
+    const instants = ["2026-07-01T10:00:00.005Z", "2026-07-01T10:00:00.004Z", "2026-07-01T10:00:00.003Z", "2026-07-01T09:00:00.000Z"];
+    const sizes = [7, 1, 4, 6];
+    const data = sizes.flatMap((size, g) =>
+      Array.from({ length: size }, (_, i) => ({
+        organizationId: ties.id,
+        actorUserId: user.id,
+        action: i % 2 === 0 ? "api_key.revoked" : "api_key.created",
+        targetType: "member",
+        targetId: user.id,
+        metadata: { g, i },
+        createdAt: new Date(instants[g]!),
+      })),
+    );
+    await db().auditEvent.createMany({ data });
+    const stored = await db().auditEvent.findMany({ where: { organizationId: ties.id }, select: { id: true, action: true, createdAt: true } });
+    const order = stored.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+
+    for (const filters of [{}, { action: "api_key.revoked" as const }]) {
+      const expected = order.filter((e) => !("action" in filters) || e.action === filters.action).map((e) => e.id);
+      for (const limit of [2, 3]) {
+        const pages: string[][] = [];
+        const cursors: (string | undefined)[] = [];
+        let cursor: string | undefined;
+        do {
+          cursors.push(cursor);
+          const page = await listAuditEvents({ organizationId: ties.id, filters, limit, cursor });
+          pages.push(page.events.map((e) => e.id));
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+        expect(pages.flat(), `limit ${limit}, ${JSON.stringify(filters)}`).toEqual(expected);
+        // Back from the last page, "newer" gives each earlier page again, exactly.
+        let previous = (await listAuditEvents({ organizationId: ties.id, filters, limit, cursor: cursors.at(-1) })).previousCursor;
+        for (let p = pages.length - 2; p >= 0; p--) {
+          const page = await listAuditEvents({ organizationId: ties.id, filters, limit, cursor: previous!, direction: "newer" });
+          expect(page.events.map((e) => e.id), `limit ${limit}, page ${p} going newer`).toEqual(pages[p]);
+          previous = page.previousCursor;
+        }
+        expect(previous).toBeNull();
+      }
+    }
+
+    // And through the API, whose next_cursor is the same keyset.
+    const key = await createKey(ties.id, user.id);
+    const viaApi: string[] = [];
+    let next: string | null = null;
+    do {
+      const page: { json: { data: AuditEventObject[]; next_cursor: string | null } } = await call(listAuditEventsRoute, {
+        path: `/api/v1/audit-events?limit=2&until=2026-07-02T00:00:00Z${next ? `&starting_after=${next}` : ""}`,
+        key: key.key,
+      });
+      viaApi.push(...page.json.data.map((e) => e.id));
+      next = page.json.next_cursor;
+    } while (next);
+    expect(viaApi).toEqual(order.map((e) => e.id));
+  });
+
+  it("a page in the middle of a long log reads about a page of it, not every event before the cursor", async () => {
+    const deep = await createOrganization("Deep Org");
+    const user = await createMember(deep.id, "owner");
+    const total = 4_000;
+    // Two events per millisecond, as in bench/audit-depth.ts (which measures this at 300,000).
+    await sql().query(
+      `INSERT INTO "AuditEvent" (id, "organizationId", "actorUserId", action, "targetType", "targetId", "createdAt")
+       SELECT $1 || lpad(i::text, 5, '0'), $2, $3, 'api_key.created', 'member', $3, TIMESTAMP '2026-08-01 00:00:00' - make_interval(secs => (i / 2) * 0.001)
+         FROM generate_series(1, $4::int) AS i`,
+      [`deep_${deep.id}_`, deep.id, user.id, total],
+    );
+    await sql().query(`ANALYZE "AuditEvent"`);
+    const [row] = await db().auditEvent.findMany({
+      where: { organizationId: deep.id },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      skip: total / 2 - 1,
+      take: 1,
+      select: { id: true, createdAt: true },
+    });
+    const cursor = encodeCursor(row!.createdAt, row!.id);
+    const limit = 50;
+    for (const direction of ["older", "newer"] as const) {
+      let page: Awaited<ReturnType<typeof listAuditEvents>> | undefined;
+      const queries = await auditQueriesOf(async () => {
+        page = await listAuditEvents({ organizationId: deep.id, limit, cursor, direction });
+      });
+      expect(page!.events).toHaveLength(limit);
+      expect(queries).toHaveLength(1);
+      const plan = (await sql().query<Record<string, string>>(`EXPLAIN (ANALYZE, COSTS OFF) ${queries[0]!.text}`, queries[0]!.values))
+        .map((r) => Object.values(r)[0])
+        .join("\n");
+      // Rows the scans returned, and rows they read and threw away: without a bound on the index
+      // scan, the 2,000 events on the cursor's other side are read (filtered out, or sorted).
+      const returned = [...plan.matchAll(/(?:Index Scan|Index Only Scan|Bitmap Heap Scan|Seq Scan)[^\n]*rows=(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+      const removed = [...plan.matchAll(/Rows Removed by Filter: (\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+      expect(returned + removed, `${direction}:\n${plan}`).toBeLessThan(4 * limit);
+    }
+  });
+
   it("refuses a forged cursor instead of querying with it", async () => {
     const forged = Buffer.from(JSON.stringify(["-271821-04-20T00:00:00.000Z", "x\u0000"])).toString("base64url");
     await expect(listAuditEvents({ organizationId: tied.id, limit: 3, cursor: forged })).rejects.toMatchObject({ code: "invalid_request" });
@@ -453,10 +596,40 @@ describe("CSV export", () => {
     expect(records.some((r) => r[1] === "Exposed-key report")).toBe(true);
   });
 
-  it("is only a header for filters nothing matches", async () => {
+  it("is a byte-order mark and a header for filters nothing matches", async () => {
     const member = await memberContext(members.owner.id, org.slug);
-    const text = await auditLogCsvResponse(member, { from: "2001-01-01", to: "2001-01-02" }).text();
-    expect(text).toBe("time,actor,actor_email,action,target,ip,user_agent,details\r\n");
+    const response = auditLogCsvResponse(member, { from: "2001-01-01", to: "2001-01-02" });
+    expect(await fileText(response)).toBe("\uFEFFtime,actor,actor_email,action,target,ip,user_agent,details\r\n");
+  });
+
+  it("starts with a UTF-8 byte-order mark, so a spreadsheet reads non-ASCII names as written", async () => {
+    const member = await memberContext(members.owner.id, org.slug);
+    const key = await createKey(org.id, members.owner.id, { name: "Zürich – 東京 key" });
+    const bytes = new Uint8Array(await auditLogCsvResponse(member, { action: "api_key.created" }).arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const records = parseCsv(new TextDecoder().decode(bytes));
+    expect(records.find((r) => r[4]!.startsWith(key.name))).toBeDefined();
+  });
+
+  it("runs no formula in a spreadsheet splitting on commas or on semicolons, wherever the separator falls in a value", async () => {
+    const member = await memberContext(members.owner.id, org.slug);
+    // The report's name ("x;=1+1;" ran =1+1 in LibreOffice set to ";"), and its variants.
+    const names = ["x;=1+1;", "a,=2+2", "b; @SUM(A1)", 'c;"-3+3', "d\t+4", "＝5+5"];
+    for (const name of names) await createKey(org.id, members.owner.id, { name });
+    const text = await fileText(auditLogCsvResponse(member, { action: "api_key.created" }));
+    expect(text.startsWith("\uFEFF")).toBe(true);
+    const body = text.slice(1);
+    for (const separator of [",", ";"] as const) {
+      const cells = spreadsheetCells(body, separator);
+      expect(cells.length).toBeGreaterThan(names.length);
+      expect(cells.filter((cell) => /^[\s"]*[=+\-@＝＋－＠]/.test(cell)), separator).toEqual([]);
+    }
+    expect(formulaCells(body)).toEqual([]);
+    // Read as RFC 4180 with commas, every name is still there, an apostrophe before each formula.
+    const targets = parseCsv(body).slice(1).map((r) => r[4]!);
+    expect(targets.some((t) => t.startsWith("x;'=1+1; (sk_live_…"))).toBe(true);
+    expect(targets.some((t) => t.startsWith("b; '@SUM(A1) (sk_live_…"))).toBe(true);
+    expect(targets.some((t) => t.startsWith("'＝5+5 (sk_live_…"))).toBe(true);
   });
 
   it("names the file safely", () => {

@@ -1,11 +1,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { GET as getApiKey, PATCH as patchApiKey, DELETE as deleteApiKey } from "@/app/api/v1/api-keys/[id]/route";
 import { POST as rollApiKeyRoute } from "@/app/api/v1/api-keys/[id]/roll/route";
+import { GET as listApiKeysRoute } from "@/app/api/v1/api-keys/route";
+import { GET as listAuditEventsRoute } from "@/app/api/v1/audit-events/route";
 import { GET as me } from "@/app/api/v1/me/route";
 import { GET as ping } from "@/app/api/v1/ping/route";
 import { GET as listUsage, POST as createUsage } from "@/app/api/v1/usage-events/route";
 import { publishInvalidation } from "@/lib/api-keys/invalidation";
 import { DAY_MS } from "@/lib/api-keys/rules";
+import { MAX_ACTIVE_KEYS_PER_MEMBER } from "@/lib/api-keys/schemas";
 import { ApiKeyError, countExpiringSoon, createApiKey, listApiKeys, revokeApiKeys, rollApiKey, type RevokeActor } from "@/lib/api-keys/store";
 import { verifyApiKey } from "@/lib/api-keys/verify";
 import { db, sql } from "@/lib/db";
@@ -18,6 +21,7 @@ import {
   createOrganization,
   createOrganizationWithRoles,
   expectApiError,
+  hashKey,
   setupTestDatabase,
   suffix,
   type RoleSet,
@@ -375,6 +379,33 @@ describe("rolling", () => {
     expect((await call(deleteApiKey, { method: "DELETE", path: `/x/${old.id}`, params: { id: old.id }, key: old.key })).status).toBe(200);
   });
 
+  it("a key in its overlap keeps exactly its own rights until it expires, reads included (the rule on /docs/api)", async () => {
+    // A program still running on the old key mid-rotation must keep working as it did: an admin's
+    // key that exported the audit log or listed the organization's keys still does.
+    const admin = await createMember(organization.id, "admin");
+    const old = await createKey(organization.id, admin.id);
+    const rolled = await roll(old.key, old.id, { old_key_expires_in: 3600 });
+    expect(rolled.status).toBe(201);
+    const audit = await call<{ data: { action: string; target: { id: string } }[] }>(listAuditEventsRoute, { path: "/api/v1/audit-events?action=api_key.rolled", key: old.key });
+    expect(audit.status, audit.text).toBe(200);
+    expect(audit.json.data.map((e) => e.target.id)).toContain(old.id);
+    const keys = await call<{ data: { id: string }[] }>(listApiKeysRoute, { path: "/api/v1/api-keys?scope=organization&limit=100", key: old.key });
+    expect(keys.status, keys.text).toBe(200);
+    expect(keys.text).not.toMatch(SECRET);
+    const replacement = await call(getApiKey, { path: `/x/${rolled.json.id}`, params: { id: rolled.json.id }, key: old.key });
+    expect(replacement.status).toBe(200);
+    expect(replacement.text).not.toMatch(SECRET);
+    const who = await call<{ permissions: string[] }>(me, { path: "/api/v1/me", key: old.key });
+    expect(who.json.permissions).toEqual((await call<{ permissions: string[] }>(me, { path: "/api/v1/me", key: rolled.json.secret })).json.permissions);
+    // No more than its own: a demotion applies to it at once, as to any key.
+    await setRole(admin, "developer");
+    expectApiError(await call(listAuditEventsRoute, { path: "/api/v1/audit-events", key: old.key }), 403, "permission_error", "insufficient_permissions");
+    // And once the overlap ends, nothing.
+    await db().apiKey.update({ where: { id: old.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await publishInvalidation({ keyHashes: [hashKey(old.key)] });
+    expectApiError(await call(listApiKeysRoute, { path: "/api/v1/api-keys", key: old.key }), 401, "authentication_error", "expired_api_key");
+  });
+
   it("two rolls of one key at once: one replacement, one clear refusal", async () => {
     const key = await createKey(organization.id, members.developer.id);
     const results = await Promise.allSettled([
@@ -389,6 +420,109 @@ describe("rolling", () => {
     expect((refused[0]!.reason as ApiKeyError).code).toBe("already_rolled");
     expect(await db().apiKey.count({ where: { organizationId: organization.id, name: key.name } })).toBe(2);
     expect(await db().auditEvent.count({ where: { action: "api_key.rolled", targetId: key.id } })).toBe(1);
+  });
+});
+
+describe("rolling and the cap of active keys per member", () => {
+  const CAP = MAX_ACTIVE_KEYS_PER_MEMBER;
+  const WEEK = 7 * 24 * 3600;
+
+  /** `n` active keys of the member, inserted directly (fast set-up); their ids. */
+  async function insertKeys(member: TestMember, n: number): Promise<string[]> {
+    const rows = await db().apiKey.createManyAndReturn({
+      data: Array.from({ length: n }, (_, i) => ({
+        organizationId: organization.id,
+        userId: member.id,
+        name: `cap ${i}`,
+        environment: "production" as const,
+        prefix: "sk_live_",
+        last4: "abcd",
+        hash: `h-${suffix()}`,
+      })),
+      select: { id: true },
+    });
+    return rows.map((r) => r.id);
+  }
+
+  const activeCount = (member: TestMember) =>
+    db().apiKey.count({ where: { organizationId: organization.id, userId: member.id, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] } });
+
+  const rollOf = (member: TestMember, keyId: string, overlapSeconds: number) =>
+    rollApiKey({ organizationId: organization.id, keyId, overlapSeconds, actor: actor(member) });
+
+  async function expectLimit(promise: Promise<unknown>): Promise<ApiKeyError> {
+    const error = await promise.then(() => null, (e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiKeyError);
+    expect((error as ApiKeyError).code).toBe("limit_reached");
+    return error as ApiKeyError;
+  }
+
+  it("at the cap a key can be rolled (its replacement takes its place), but not its replacement again during the overlap", async () => {
+    const member = await createMember(organization.id, "developer");
+    const ids = await insertKeys(member, CAP);
+    // Five keys rolled with a week's overlap: each outgoing key rides on its replacement.
+    const replacements: string[] = [];
+    for (const id of ids.slice(0, 5)) replacements.push((await rollOf(member, id, WEEK)).apiKey.id);
+    expect(await activeCount(member)).toBe(CAP + 5);
+
+    // Rolling a replacement again would keep a second outgoing key of the same lineage alive.
+    const refused = await expectLimit(rollOf(member, replacements[0]!, WEEK));
+    expect(refused.message).toContain(String(CAP));
+    expect(refused.message).toMatch(/immediately/);
+    expect(await activeCount(member)).toBe(CAP + 5);
+
+    // With no overlap the replacement is swapped, not added; the first outgoing key keeps its week.
+    const swapped = await rollOf(member, replacements[0]!, 0);
+    expect(await activeCount(member)).toBe(CAP + 5);
+    // The lineage still has its outgoing key (two rolls back): another overlap is still refused…
+    await expectLimit(rollOf(member, swapped.apiKey.id, 3600));
+    // …until that overlap ends.
+    await db().apiKey.update({ where: { id: ids[0]! }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await rollOf(member, swapped.apiKey.id, 3600);
+    expect(await activeCount(member)).toBe(CAP + 5);
+
+    // A revoked replacement frees no place for its outgoing key, which counts again: with one
+    // plain key revoked as well, there is room for one more overlap, not two.
+    await revokeApiKeys({ organizationId: organization.id, keyIds: [replacements[2]!, ids.at(-1)!], actor: actor(member) });
+    await rollOf(member, replacements[3]!, 3600);
+    await expectLimit(rollOf(member, replacements[4]!, 3600));
+  });
+
+  it("below the cap a lineage may have several keys in their overlap", async () => {
+    const member = await createMember(organization.id, "developer");
+    const [first] = await insertKeys(member, 1);
+    const second = await rollOf(member, first!, WEEK);
+    const third = await rollOf(member, second.apiKey.id, WEEK);
+    await rollOf(member, third.apiKey.id, WEEK);
+    expect(await activeCount(member)).toBe(4);
+  });
+
+  it("concurrent rolls can't share the last place: one succeeds, the others are limit_reached", async () => {
+    const member = await createMember(organization.id, "developer");
+    const ids = await insertKeys(member, CAP);
+    const replacements: string[] = [];
+    for (const id of ids.slice(0, 5)) replacements.push((await rollOf(member, id, WEEK)).apiKey.id);
+    // One place left under the cap: a plain key revoked.
+    await revokeApiKeys({ organizationId: organization.id, keyIds: [ids.at(-1)!], actor: actor(member) });
+    expect(await activeCount(member)).toBe(CAP + 4);
+
+    const results = await Promise.allSettled(replacements.map((id) => rollOf(member, id, 3600)));
+    const ok = results.filter((r) => r.status === "fulfilled");
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+    expect(ok).toHaveLength(1);
+    for (const r of refused) expect((r.reason as ApiKeyError).code, String(r.reason)).toBe("limit_reached");
+    expect(await activeCount(member)).toBe(CAP + 5);
+  });
+
+  it("a refused roll through the API is 400 invalid_request naming the cap", async () => {
+    const member = await createMember(organization.id, "developer");
+    const key = await createKey(organization.id, member.id);
+    await insertKeys(member, CAP - 1);
+    const rolled = await roll(key.key, key.id, { old_key_expires_in: WEEK });
+    expect(rolled.status).toBe(201);
+    const error = expectApiError(await roll(rolled.json.secret, rolled.json.id, { old_key_expires_in: 60 }), 400, "invalid_request_error", "invalid_request");
+    expect(error.message).toContain(`${CAP} active keys`);
+    expect((await roll(rolled.json.secret, rolled.json.id, { old_key_expires_in: 0 })).status).toBe(201);
   });
 });
 

@@ -4,6 +4,7 @@ import { GET as ping } from "@/app/api/v1/ping/route";
 import { POST as createUsage } from "@/app/api/v1/usage-events/route";
 import { verifyApiKey } from "@/lib/api-keys/verify";
 import { db } from "@/lib/db";
+import { acceptInvitation, createInvitation, InvitationError } from "@/lib/invitations";
 import { changeMemberRole, leaveOrganization, listMembers, MemberError, removeMember } from "@/lib/members";
 import { assignableRoles, ROLES, type Role } from "@/lib/permissions";
 import {
@@ -12,6 +13,7 @@ import {
   createKey,
   createMember,
   createOrganization,
+  createUser,
   expectApiError,
   setupTestDatabase,
   waitForCacheEnabled,
@@ -287,5 +289,132 @@ describe("leaveOrganization", () => {
     const row = (await listMembers(org.id)).find((m) => m.userId === viewer.id)!;
     expect(row.activeKeys).toBe(2);
     expect([...row.activeKeyRestrictions].sort()).toEqual([["usage:read"], null].sort());
+  });
+});
+
+describe("an inviter's pending invitations go with their right to invite", () => {
+  /** Invites a fresh account (no bcrypt: the fixture's users have a placeholder hash) as `role`. */
+  async function inviteAs(by: TestMember, role: Role) {
+    const invitee = await createUser(`invited ${role}`);
+    const { token, invitation } = await createInvitation({ organizationId: org.id, email: invitee.email, role, actor: actorFor(by.id) });
+    return { token, id: invitation.id, invitee, role };
+  }
+
+  async function expectRevokedBy(sent: { id: string; invitee: { email: string }; role: Role }, actorId: string, reason: string) {
+    const row = await db().invitation.findUniqueOrThrow({ where: { id: sent.id } });
+    expect(row.revokedAt, `${sent.role} invitation revoked`).toBeInstanceOf(Date);
+    expect(row.revokedById).toBe(actorId);
+    const events = await db().auditEvent.findMany({ where: { organizationId: org.id, action: "invitation.revoked", targetId: sent.id } });
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      actorUserId: actorId,
+      targetType: "invitation",
+      ip: "203.0.113.7",
+      metadata: { email: sent.invitee.email, role: sent.role, reason },
+    });
+  }
+
+  async function expectStillPending(sent: { id: string }) {
+    const row = await db().invitation.findUniqueOrThrow({ where: { id: sent.id } });
+    expect(row.revokedAt).toBeNull();
+    expect(row.acceptedAt).toBeNull();
+  }
+
+  async function expectLinkRefused(sent: { token: string; invitee: { id: string } }) {
+    const refused = await acceptInvitation({ token: sent.token, userId: sent.invitee.id, actor: actorFor(sent.invitee.id) }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(refused).toBeInstanceOf(InvitationError);
+    expect((refused as InvitationError).code).toBe("revoked");
+    expect(await db().membership.count({ where: { organizationId: org.id, userId: sent.invitee.id } })).toBe(0);
+  }
+
+  it("removing an admin revokes every invitation they sent (audited: the remover, reason inviter_removed); the links stop working", async () => {
+    const asAdmin = await inviteAs(admin, "admin");
+    const asViewer = await inviteAs(admin, "viewer");
+    const byOwner = await inviteAs(owner, "developer");
+    await removeMember({ organizationId: org.id, membershipId: admin.membershipId, actor: as(owner) });
+
+    for (const sent of [asAdmin, asViewer]) {
+      await expectRevokedBy(sent, owner.id, "inviter_removed");
+      await expectLinkRefused(sent);
+    }
+    await expectStillPending(byOwner);
+    await expect(acceptInvitation({ token: byOwner.token, userId: byOwner.invitee.id, actor: actorFor(byOwner.invitee.id) })).resolves.toMatchObject({
+      role: "developer",
+    });
+  });
+
+  it("demoting an admin to viewer or developer revokes all their pending invitations (reason inviter_role_changed)", async () => {
+    const second = await createMember(org.id, "admin");
+    const fromAdmin = [await inviteAs(admin, "admin"), await inviteAs(admin, "viewer")];
+    const fromSecond = await inviteAs(second, "developer");
+    await changeMemberRole({ organizationId: org.id, membershipId: admin.membershipId, role: "viewer", actor: as(owner) });
+    await changeMemberRole({ organizationId: org.id, membershipId: second.membershipId, role: "developer", actor: as(owner) });
+    for (const sent of fromAdmin) {
+      await expectRevokedBy(sent, owner.id, "inviter_role_changed");
+      await expectLinkRefused(sent);
+    }
+    await expectRevokedBy(fromSecond, owner.id, "inviter_role_changed");
+  });
+
+  it("demoting an owner to admin revokes only the invitations an admin couldn't send", async () => {
+    const coOwner = await createMember(org.id, "owner");
+    const asOwner = await inviteAs(coOwner, "owner");
+    const asAdmin = await inviteAs(coOwner, "admin");
+    await changeMemberRole({ organizationId: org.id, membershipId: coOwner.membershipId, role: "admin", actor: as(owner) });
+    await expectRevokedBy(asOwner, owner.id, "inviter_role_changed");
+    await expectStillPending(asAdmin);
+    expect(await db().auditEvent.count({ where: { organizationId: org.id, action: "invitation.revoked", targetId: asAdmin.id } })).toBe(0);
+  });
+
+  it("a promotion, or a change to another managing role, revokes nothing; used and already revoked invitations are left as they were", async () => {
+    const coOwner = await createMember(org.id, "owner");
+    const used = await inviteAs(admin, "developer");
+    await acceptInvitation({ token: used.token, userId: used.invitee.id, actor: actorFor(used.invitee.id) });
+    const pending = await inviteAs(admin, "admin");
+    await changeMemberRole({ organizationId: org.id, membershipId: admin.membershipId, role: "owner", actor: as(owner) });
+    await expectStillPending(pending);
+    const fromOwner = await inviteAs(coOwner, "admin");
+    await changeMemberRole({ organizationId: org.id, membershipId: coOwner.membershipId, role: "admin", actor: as(owner) });
+    await expectStillPending(fromOwner);
+    expect(await db().auditEvent.count({ where: { organizationId: org.id, action: "invitation.revoked" } })).toBe(0);
+
+    await removeMember({ organizationId: org.id, membershipId: admin.membershipId, actor: as(owner) });
+    const usedRow = await db().invitation.findUniqueOrThrow({ where: { id: used.id } });
+    expect(usedRow.acceptedAt).toBeInstanceOf(Date);
+    expect(usedRow.revokedAt).toBeNull();
+    await expectRevokedBy(pending, owner.id, "inviter_removed");
+  });
+
+  it("leaving revokes the leaver's pending invitations (the leaver is the actor, reason inviter_left)", async () => {
+    const sent = await inviteAs(admin, "developer");
+    await leaveOrganization({ organizationId: org.id, userId: admin.id, actor: actorFor(admin.id) });
+    await expectRevokedBy(sent, admin.id, "inviter_left");
+    await expectLinkRefused(sent);
+  });
+
+  it("touches no other organization's invitations", async () => {
+    const otherOrg = await createOrganization("Elsewhere");
+    await db().membership.create({ data: { organizationId: otherOrg.id, userId: admin.id, role: "admin" } });
+    const invitee = await createUser("elsewhere");
+    const elsewhere = await createInvitation({ organizationId: otherOrg.id, email: invitee.email, role: "admin", actor: actorFor(admin.id) });
+    await removeMember({ organizationId: org.id, membershipId: admin.membershipId, actor: as(owner) });
+    expect((await db().invitation.findUniqueOrThrow({ where: { id: elsewhere.invitation.id } })).revokedAt).toBeNull();
+  });
+
+  it("an invitation created while its inviter is being demoted doesn't outlive the demotion", async () => {
+    for (let round = 0; round < 3; round++) {
+      const inviter = await createMember(org.id, "admin");
+      const invitee = await createUser("racing invitee");
+      await Promise.allSettled([
+        createInvitation({ organizationId: org.id, email: invitee.email, role: "admin", actor: actorFor(inviter.id) }),
+        changeMemberRole({ organizationId: org.id, membershipId: inviter.membershipId, role: "viewer", actor: as(owner) }),
+      ]);
+      expect(await roleOf(inviter)).toBe("viewer");
+      const pending = await db().invitation.count({ where: { organizationId: org.id, invitedById: inviter.id, revokedAt: null, acceptedAt: null } });
+      expect(pending, `round ${round}`).toBe(0);
+    }
   });
 });

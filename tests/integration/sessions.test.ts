@@ -1,8 +1,8 @@
 import { getServerSession } from "next-auth";
 import { encode, type JWT } from "next-auth/jwt";
 import { describe, expect, it } from "vitest";
-import { authOptions } from "@/lib/auth/options";
-import { createSession, isSessionActive, revokeSession, revokeSessions } from "@/lib/auth/sessions";
+import { authOptions, readSession } from "@/lib/auth/options";
+import { checkSession, createSession, isSessionActive, revokeSession, revokeSessions } from "@/lib/auth/sessions";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { removeMember } from "@/lib/members";
@@ -25,7 +25,7 @@ async function signIn(user: TestUser): Promise<JWT> {
 }
 
 /** getServerSession as a route handler calls it, with the cookie a browser would send. */
-async function readSession(token: JWT): Promise<{ userId: string | undefined; setCookie: string[] }> {
+async function readSessionOf(token: JWT): Promise<{ userId: string | undefined; setCookie: string[] }> {
   const cookie = await encode({ token, secret: env().authSecret });
   const setCookie: string[] = [];
   const res = {
@@ -33,7 +33,9 @@ async function readSession(token: JWT): Promise<{ userId: string | undefined; se
     setHeader: (_name: string, value: string[]) => setCookie.splice(0, setCookie.length, ...value),
   };
   const req = { headers: { host: "localhost:3000", "x-forwarded-proto": "http", cookie: `${COOKIE}=${cookie}` }, cookies: { [COOKIE]: cookie } };
-  const session = await getServerSession(req as never, res as never, authOptions());
+  const { result: session, check } = await readSession(() => getServerSession(req as never, res as never, authOptions()));
+  // What the check found always agrees with next-auth's answer when the database answers.
+  expect(check).toBe(session ? "active" : "ended");
   return { userId: (session?.user as { id?: string } | undefined)?.id, setCookie };
 }
 
@@ -44,14 +46,23 @@ describe("sessions", () => {
     const user = await createUser();
     const token = await signIn(user);
     expect(await active(token)).toBe(true);
-    expect((await readSession(token)).userId).toBe(user.id);
+    expect((await readSessionOf(token)).userId).toBe(user.id);
 
     await authOptions().events!.signOut!({ token, session: undefined as never });
 
     expect(await active(token)).toBe(false);
-    const after = await readSession(token);
+    const after = await readSessionOf(token);
     expect(after.userId).toBeUndefined();
     expect(after.setCookie.some((c) => c.startsWith(`${COOKIE}=;`) && /Max-Age=0/i.test(c))).toBe(true);
+  });
+
+  it("checkSession tells an active session from an ended one, as a typed result", async () => {
+    const user = await createUser();
+    const sid = await createSession(user.id);
+    expect(await checkSession({ sub: user.id, sid })).toBe("active");
+    await revokeSession(sid);
+    expect(await checkSession({ sub: user.id, sid })).toBe("ended");
+    expect(await checkSession({ sub: user.id })).toBe("ended");
   });
 
   it("stores only a hash of the session id", async () => {
@@ -92,7 +103,7 @@ describe("sessions", () => {
     const user = await createUser();
     await createSession(user.id);
     expect(await active({ sub: user.id })).toBe(false);
-    expect((await readSession({ sub: user.id, name: user.name, email: user.email })).userId).toBeUndefined();
+    expect((await readSessionOf({ sub: user.id, name: user.name, email: user.email })).userId).toBeUndefined();
   });
 
   it("a session id presented for another user, or unknown, is refused", async () => {
@@ -108,7 +119,7 @@ describe("sessions", () => {
     const thirteenHoursAgo = new Date(Date.now() - 13 * 60 * 60 * 1000);
     const sid = await createSession(user.id, thirteenHoursAgo);
     expect(await active({ sub: user.id, sid })).toBe(false);
-    expect((await readSession({ sub: user.id, sid })).userId).toBeUndefined();
+    expect((await readSessionOf({ sub: user.id, sid })).userId).toBeUndefined();
   });
 
   it("deleting the user ends their sessions", async () => {
@@ -133,7 +144,7 @@ describe("sessions", () => {
 
     await removeMember({ organizationId: second.id, membershipId: inSecond.membershipId, actor: { ...actorFor(ownerB.id), role: "owner" } });
     expect(await active(token)).toBe(false);
-    expect((await readSession(token)).userId).toBeUndefined();
+    expect((await readSessionOf(token)).userId).toBeUndefined();
   });
 
   it("signing in again after a sign-out starts a fresh session, and old ended rows are cleaned up", async () => {

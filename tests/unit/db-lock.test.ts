@@ -1,9 +1,11 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { DatabaseLockedError, lockEmbeddedDatabase, lockFileFor, unlockEmbeddedDatabase } from "@/lib/db/lock";
+import { ConfigError, readEnv } from "@/lib/env";
 
 const children: ReturnType<typeof spawn>[] = [];
 afterEach(() => {
@@ -23,6 +25,15 @@ function liveProcess(): number {
 
 function writeLock(dir: string, pid: number, host = hostname()): void {
   writeFileSync(lockFileFor(dir), JSON.stringify({ pid, hostname: host, startedAt: "2026-11-29T00:00:00.000Z", command: "next start" }));
+}
+
+/** `npm run db:migrate` on the embedded database named `pgliteDir`: the same opening code a server runs. */
+function migrate(pgliteDir: string, dataDir: string) {
+  return spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "scripts/db.ts", "migrate"], {
+    env: { ...process.env, DATABASE_URL: "", PGLITE_DIR: pgliteDir, DATA_DIR: dataDir },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
 }
 
 describe("the embedded database's lock", () => {
@@ -111,4 +122,65 @@ setInterval(() => {}, 1000);
       expect(results.filter((r) => r.dir === dir).map((r) => r.outcome).sort()).toEqual(["held", "refused", "refused"]);
     }
   }, 60_000);
+});
+
+describe("the embedded database's lock, whatever the folder is called", () => {
+  /** A folder, a symlink to it, and a symlink to its parent. */
+  function aliases() {
+    const dir = tempDatabaseDir();
+    mkdirSync(dir);
+    const root = path.dirname(dir);
+    symlinkSync(dir, path.join(root, "alias"));
+    symlinkSync(root, path.join(root, "parent-alias"));
+    return { dir, root, alias: path.join(root, "alias"), viaParent: path.join(root, "parent-alias", "pglite") };
+  }
+
+  it("names one lock file for the folder's path, its file:// URL, a symlink to it and a symlink to its parent", () => {
+    const { dir, alias, viaParent } = aliases();
+    const lock = `${dir}.lock`;
+    expect(lockFileFor(dir)).toBe(lock);
+    expect(lockFileFor(pathToFileURL(dir).href)).toBe(lock);
+    expect(lockFileFor(alias)).toBe(lock);
+    expect(lockFileFor(viaParent)).toBe(lock);
+    expect(lockFileFor(path.relative(process.cwd(), alias))).toBe(lock);
+    // A folder that doesn't exist yet is named through its parent's real path.
+    expect(lockFileFor(path.join(path.dirname(viaParent), "later"))).toBe(path.join(path.dirname(dir), "later.lock"));
+  });
+
+  it("reads PGLITE_DIR=file:///… as the folder's path, and refuses a URL that names no local folder", () => {
+    const { dir } = aliases();
+    expect(readEnv({ PGLITE_DIR: pathToFileURL(dir).href, DATA_DIR: dir }).pgliteDir).toBe(dir);
+    expect(readEnv({ PGLITE_DIR: "memory://", DATA_DIR: dir }).pgliteDir).toBe("memory://");
+    expect(() => readEnv({ PGLITE_DIR: "file://elsewhere/db", DATA_DIR: dir })).toThrow(ConfigError);
+    expect(() => readEnv({ PGLITE_DIR: "idb://paygentic", DATA_DIR: dir })).toThrow(/PGLITE_DIR/);
+  });
+
+  it("stops a second process that names the folder in use by a file:// URL or a symlink, and opens the same database once it is free", () => {
+    const { dir, root, alias } = aliases();
+    const url = pathToFileURL(dir).href;
+    lockEmbeddedDatabase(dir);
+    try {
+      for (const name of [url, alias]) {
+        const refused = migrate(name, root);
+        expect(refused.stderr).toContain(`in use by another process (pid ${process.pid}`);
+        expect(refused.status).toBe(1);
+      }
+      // Not a lock file beside a folder literally called "file:" in the working directory.
+      expect(existsSync(path.resolve("file:"))).toBe(false);
+      expect(existsSync(path.join(dir, "PG_VERSION"))).toBe(false);
+    } finally {
+      unlockEmbeddedDatabase(dir);
+    }
+
+    const created = migrate(url, root);
+    expect(created.stderr).toBe("");
+    expect(created.status).toBe(0);
+    expect(created.stdout).toMatch(/^Applied: /);
+    expect(existsSync(path.join(dir, "PG_VERSION"))).toBe(true);
+    // The symlink opens that same database (already migrated), not an empty one, and says so without "[object Object]".
+    const again = migrate(alias, root);
+    expect(again.stderr).toBe("");
+    expect(again.stdout).toContain("Database is up to date.");
+    expect(existsSync(lockFileFor(dir))).toBe(false);
+  }, 180_000);
 });

@@ -59,6 +59,14 @@ export default async function ApiDocsPage() {
           applies to the next request, and revoking a key stops it at once.
         </p>
         <CodeBlock label="Example request" code={`curl -H "Authorization: Bearer sk_live_…" ${base}/api/v1/me`} />
+        <p id="rolling">
+          <strong>Rolling a key.</strong> A roll gives you a replacement at once and keeps the old key working for the
+          overlap you choose, so that programs can switch without an outage. Until the overlap ends, the old key keeps exactly
+          the rights it had (its owner&apos;s current role, narrowed by its restriction), reads included: a program still on it
+          can go on reading the audit log or listing keys. It can no longer roll, edit or revoke any key but itself, so a
+          leaked old key can&apos;t take over its replacement. If the old key leaked, don&apos;t give it an overlap: roll with{" "}
+          <code>old_key_expires_in</code> set to 0, or revoke it.
+        </p>
         <p className="text-muted-foreground text-sm">
           Every response carries an <code>X-Request-Id</code>; quote it when you contact support. Never put keys in source
           control: use environment variables or a secret manager.

@@ -3,45 +3,59 @@
 import { Loader2 } from "lucide-react";
 import { signOut } from "next-auth/react";
 import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useActionState, useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
-import { acceptInvitationAction } from "./actions";
+import { acceptInvitationAction, type AcceptResult } from "./actions";
 
-/** A signed-in user whose email is the invited one: one button. */
+/**
+ * A signed-in user whose email is the invited one: one button, in a form posted to the action, so
+ * it works without JavaScript too (the action then redirects); hydrated, it calls the action itself.
+ */
 export function AcceptInvitation({ token, email, organization }: { token: string; email: string; organization: string }) {
   const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
+  const [posted, formAction] = useActionState(acceptInvitationAction, null);
+  const [answered, setAnswered] = useState<AcceptResult | null>(null);
   const [pending, startTransition] = useTransition();
+  const [accepted, setAccepted] = useState(false);
+  const result = answered ?? posted;
+  const error = result?.ok === false ? result.message : null;
 
-  function accept() {
-    setError(null);
+  function onSubmit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    form.set("js", "1");
+    setAnswered(null);
     startTransition(async () => {
       try {
-        const result = await acceptInvitationAction({ token });
-        if (!result.ok) {
-          setError(result.message);
+        const answer = await acceptInvitationAction(null, form);
+        if (answer.ok) {
+          setAccepted(true);
+          router.replace(answer.data.next);
+          router.refresh();
           return;
         }
-        router.replace(result.data.next);
-        router.refresh();
+        setAnswered(answer);
       } catch {
-        setError("The server couldn't be reached. Check your connection and try again.");
+        setAnswered({ ok: false, message: "The server couldn't be reached. Check your connection and try again." });
       }
     });
   }
 
+  const busy = pending || accepted;
+
   return (
-    <div className="space-y-4">
+    <form action={formAction} onSubmit={onSubmit} className="space-y-4">
+      <input type="hidden" name="token" value={token} />
       <p className="text-sm">
         You&apos;re signed in as <span className="font-medium">{email}</span>. Accepting adds {organization} to your organizations.
       </p>
-      {error ? (
+      {error && !pending ? (
         <p role="alert" className="rounded-md border border-destructive/40 bg-destructive/5 px-3 py-2 text-sm text-destructive">
           {error}
         </p>
       ) : null}
-      <Button className="w-full" onClick={accept} disabled={pending} aria-disabled={pending}>
-        {pending ? (
+      <Button type="submit" className="w-full" disabled={busy} aria-disabled={busy}>
+        {busy ? (
           <>
             <Loader2 className="animate-spin" aria-hidden="true" />
             Accepting…
@@ -50,7 +64,7 @@ export function AcceptInvitation({ token, email, organization }: { token: string
           "Accept invitation"
         )}
       </Button>
-    </div>
+    </form>
   );
 }
 

@@ -1,9 +1,8 @@
 "use client";
 
 import { Loader2 } from "lucide-react";
-import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
-import { useActionState, useEffect, useId, useRef, useState } from "react";
+import { useActionState, useEffect, useId, useRef, useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { FieldError } from "@/components/ui/field-error";
 import { Input } from "@/components/ui/input";
@@ -12,60 +11,63 @@ import { NewPasswordField } from "@/app/account/new-password-field";
 import { joinInvitationAction, type JoinResult } from "./actions";
 
 /**
- * Name and password for someone without an account. The action creates the account and the
- * membership together; the browser then signs in with the same password, like the sign-in form.
+ * Name and password for "Create account and join". A real `method="post"` form bound to the server
+ * action: submitted before React hydrates, or without JavaScript, the browser posts it and the
+ * action signs in and redirects (a failure comes back as the page, rendered with `posted`). Once
+ * hydrated, the submit handler calls the action itself, so "the server couldn't be reached" is
+ * answered here instead of by the error page.
  */
 export function JoinForm({ token, email }: { token: string; email: string }) {
   const router = useRouter();
   const id = useId();
-  const [state, formAction, pending] = useActionState(submit, null);
-  const [name, setName] = useState("");
-  const [signInFailed, setSignInFailed] = useState(false);
+  const [posted, formAction] = useActionState(joinInvitationAction, null);
+  const [answered, setAnswered] = useState<JoinResult | null>(null);
+  const [pending, startTransition] = useTransition();
+  const [joined, setJoined] = useState(false);
+  // Each answer remounts the password field: it is never echoed back, and is typed again.
+  const [attempt, setAttempt] = useState(0);
+  const [name, setName] = useState(posted?.ok === false ? (posted.values?.name ?? "") : "");
+  const [nameEdited, setNameEdited] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
-  const failed = state?.ok === false ? state : null;
-  const nameErrors = failed && name === (failed.values?.name ?? "") ? failed.fieldErrors?.name : undefined;
+  const result = answered ?? posted;
+  const failed = result?.ok === false ? result : null;
+  const nameErrors = nameEdited ? undefined : failed?.fieldErrors?.name;
   const hasFieldErrors = Boolean(failed?.fieldErrors?.name?.length || failed?.fieldErrors?.password?.length);
 
   useEffect(() => {
     // The first field the server refused, in the form's order.
-    if (state?.ok === false) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-  }, [state]);
+    if (result?.ok === false) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [result]);
 
-  async function submit(previous: JoinResult | null, formData: FormData): Promise<JoinResult | null> {
-    try {
-      const result = await joinInvitationAction(previous, formData);
-      if (!result.ok) return result;
-      const signedIn = await signIn("credentials", { email: result.data.email, password: String(formData.get("password") ?? ""), redirect: false });
-      if (!signedIn?.ok || signedIn.error) {
-        // The account exists and the invitation is used: only the sign-in is left to do.
-        setSignInFailed(true);
-        return result;
+  function onSubmit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    form.set("js", "1");
+    startTransition(async () => {
+      let answer: JoinResult;
+      try {
+        answer = await joinInvitationAction(null, form);
+      } catch {
+        answer = { ok: false, message: "The server couldn't be reached. Check your connection and try again.", values: { name } };
       }
-      router.replace(result.data.next);
-      router.refresh();
-      return result;
-    } catch {
-      return { ok: false, message: "The server couldn't be reached. Check your connection and try again.", values: { name: String(formData.get("name") ?? "") } };
-    }
+      if (answer.ok) {
+        setJoined(true);
+        router.replace(answer.data.next);
+        router.refresh();
+        return;
+      }
+      setAnswered(answer);
+      setAttempt((n) => n + 1);
+      setNameEdited(false);
+    });
   }
 
-  if (signInFailed) {
-    return (
-      <div role="status" className="space-y-3 text-sm">
-        <p>Your account is ready and you are a member. Sign in with {email} and the password you just chose.</p>
-        <Button className="w-full" onClick={() => router.push("/login")}>
-          Go to sign in
-        </Button>
-      </div>
-    );
-  }
-
-  const joined = state?.ok === true;
+  const busy = pending || joined;
 
   return (
-    <form ref={formRef} action={formAction} noValidate className="grid gap-5">
+    <form ref={formRef} action={formAction} onSubmit={onSubmit} noValidate className="grid gap-5">
       <input type="hidden" name="token" value={token} />
-      {failed && !hasFieldErrors && !pending ? (
+      {failed?.message && !hasFieldErrors && !pending ? (
         <p role="alert" className="rounded-md border border-destructive/40 bg-destructive/5 px-3 py-2 text-sm text-destructive">
           {failed.message}
         </p>
@@ -83,19 +85,19 @@ export function JoinForm({ token, email }: { token: string; email: string }) {
           autoComplete="name"
           required
           aria-required="true"
-          defaultValue={failed?.values?.name ?? ""}
-          onChange={(event) => setName(event.target.value)}
+          defaultValue={posted?.ok === false ? (posted.values?.name ?? "") : ""}
+          onChange={(event) => {
+            setName(event.target.value);
+            setNameEdited(true);
+          }}
           aria-invalid={nameErrors?.length ? true : undefined}
           aria-describedby={nameErrors?.length ? `${id}-name-error` : undefined}
         />
         <FieldError id={`${id}-name-error`} messages={nameErrors} />
       </div>
-      <NewPasswordField
-        context={{ email, name }}
-        errors={failed?.fieldErrors?.password}
-      />
-      <Button type="submit" className="w-full" disabled={pending || joined} aria-disabled={pending || joined}>
-        {pending || joined ? (
+      <NewPasswordField key={attempt} context={{ email, name }} errors={failed?.fieldErrors?.password} />
+      <Button type="submit" className="w-full" disabled={busy} aria-disabled={busy}>
+        {busy ? (
           <>
             <Loader2 className="animate-spin" aria-hidden="true" />
             {joined ? "Signing in…" : "Creating account…"}

@@ -11,7 +11,10 @@ import { getUserContext } from "@/lib/session";
 import { AcceptInvitation, SignOutAndSwitch } from "./accept-invitation";
 import { JoinForm } from "./join-form";
 
-export const metadata: Metadata = { title: "Invitation", referrer: "no-referrer" };
+// The token must not reach another site in a Referer. "same-origin", not "no-referrer": under
+// no-referrer a form's POST carries `Origin: null`, which the server-action origin check refuses,
+// and the join form must work as a plain HTML form too.
+export const metadata: Metadata = { title: "Invitation", referrer: "same-origin" };
 
 const linkButton =
   "bg-primary text-primary-foreground focus-visible:ring-ring inline-flex h-9 items-center justify-center rounded-md px-4 text-sm font-medium outline-none hover:opacity-90 focus-visible:ring-[3px]";
@@ -44,7 +47,8 @@ const DEAD_LINK: Record<Exclude<InvitationLookup["status"], "pending">, { title:
 
 /**
  * The page behind an invitation link: public, outside the dashboard. A dead link names the
- * organization and nothing else about it; an unknown one says nothing at all.
+ * organization and nothing else about it; an unknown one says nothing at all; a live one says
+ * nothing about whether the invited address has an account.
  */
 export default async function InvitePage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
@@ -119,27 +123,18 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
     );
   }
 
-  if (invitation.accountExists) {
-    return (
-      <Shell>
-        {intro}
-        <p className="text-sm">
-          An account for <span className="font-medium">{invitation.email}</span> already exists. Sign in with it, then accept the
-          invitation.
-        </p>
-        <Link href={`/login?callbackUrl=${encodeURIComponent(invitePath)}`} className={`${linkButton} w-full`}>
-          Sign in to accept
-        </Link>
-      </Shell>
-    );
-  }
-
+  // Signed out, every invitation shows the same page, whether or not the address has an account:
+  // the page would otherwise tell whoever holds the link (the inviter, perhaps) who has one. An
+  // account's own password works in the form too; signing in first works as before.
   return (
     <Shell>
       {intro}
       <JoinForm token={token} email={invitation.email} />
-      <p className="text-muted-foreground text-xs">
-        Already have an account with another email? Ask for an invitation to that address instead.
+      <p className="text-muted-foreground border-t pt-4 text-sm">
+        Already have an account?{" "}
+        <Link href={`/login?callbackUrl=${encodeURIComponent(invitePath)}`} className="text-foreground font-medium underline underline-offset-4">
+          Sign in to accept
+        </Link>
       </p>
     </Shell>
   );

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import type { ActionResult } from "@/lib/action-result";
+import { NOT_A_FORM, type ActionResult } from "@/lib/action-result";
 import { sessionActor } from "@/lib/actor";
 import { createApiKeySchema, revokeApiKeySchema, revokeApiKeysSchema, rollApiKeyFormSchema, updateApiKeyFormSchema } from "@/lib/api-keys/schemas";
 import type { ApiKey } from "@/lib/api-keys/key";
@@ -12,6 +12,7 @@ import type { MemberContext } from "@/lib/session";
 import { settingsPath } from "@/lib/organization-url";
 import { memberForAction } from "@/lib/session";
 import { measured } from "@/lib/timing";
+import { logSafe } from "@/lib/validation";
 
 /** The create form's fields as typed (strings from the form), echoed back on a failed submit. */
 export type CreateApiKeyValues = {
@@ -38,6 +39,7 @@ export async function createApiKeyAction(_previous: CreateApiKeyResult | null, f
   return measured("createApiKeyAction", () => createForMember(formData));
 }
 
+
 /** A text field as typed (a textarea submits "\r\n" line breaks; the form shows "\n"). */
 function field(formData: FormData, name: string): string {
   const value = formData.get(name);
@@ -45,6 +47,7 @@ function field(formData: FormData, name: string): string {
 }
 
 async function createForMember(formData: FormData): Promise<CreateApiKeyResult> {
+  if (!(formData instanceof FormData)) return { ok: false, message: NOT_A_FORM };
   const values: CreateApiKeyValues = {
     name: field(formData, "name"),
     environment: field(formData, "environment"),
@@ -88,7 +91,7 @@ async function createForMember(formData: FormData): Promise<CreateApiKeyResult> 
     return { ok: true, data: created };
   } catch (error) {
     if (error instanceof ApiKeyError) return { ok: false, message: error.message, values };
-    console.error("[api-keys] create failed", error instanceof Error ? error.message : error);
+    console.error(`[api-keys] create failed: ${logSafe(error)}`);
     return { ok: false, message: "The key could not be created. Nothing was saved; try again.", values };
   }
 }
@@ -119,7 +122,7 @@ async function revokeForMember(input: { organization: string; keyId: string }): 
       if (error.code === "already_revoked") revalidatePath(page);
       return { ok: false, message: error.message };
     }
-    console.error("[api-keys] revoke failed", error instanceof Error ? error.message : error);
+    console.error(`[api-keys] revoke failed: ${logSafe(error)}`);
     return { ok: false, message: "The key could not be revoked. It is still active; try again." };
   }
 }
@@ -130,7 +133,7 @@ async function memberActor(member: MemberContext): Promise<RevokeActor> {
 
 function failure(error: unknown, what: string, fallback: string): { ok: false; message: string } {
   if (error instanceof ApiKeyError) return { ok: false, message: error.message };
-  console.error(`[api-keys] ${what} failed`, error instanceof Error ? error.message : error);
+  console.error(`[api-keys] ${what} failed: ${logSafe(error)}`);
   return { ok: false, message: fallback };
 }
 
@@ -140,6 +143,7 @@ export type UpdateApiKeyResult = ActionResult<{ apiKey: ApiKey }, UpdateApiKeyVa
 /** The Edit dialog's action (`useActionState`): name and description, validated like creation. */
 export async function updateApiKeyAction(_previous: UpdateApiKeyResult | null, formData: FormData): Promise<UpdateApiKeyResult> {
   return measured("updateApiKeyAction", async () => {
+    if (!(formData instanceof FormData)) return { ok: false, message: NOT_A_FORM };
     const values: UpdateApiKeyValues = { keyId: field(formData, "keyId"), name: field(formData, "name"), description: field(formData, "description") };
     const access = await memberForAction(formData.get("organization"));
     if (!access.ok) return { ...access, values };
@@ -175,7 +179,13 @@ export async function rollApiKeyAction(input: { organization: string; keyId: str
     if (!access.ok) return access;
     const { member } = access;
     const parsed = rollApiKeyFormSchema.safeParse(input);
-    if (!parsed.success) return { ok: false, message: "Choose when the old key stops working, then try again." };
+    if (!parsed.success) {
+      const fieldErrors = z.flattenError(parsed.error).fieldErrors;
+      const message = fieldErrors.overlapSeconds
+        ? "Choose when the old key stops working, then try again."
+        : `That key doesn't exist in ${member.organization.name}. Refresh the list.`;
+      return { ok: false, message, fieldErrors };
+    }
     try {
       const rolled = await rollApiKey({
         organizationId: member.organization.id,

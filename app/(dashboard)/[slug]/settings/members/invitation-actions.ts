@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import type { ActionResult } from "@/lib/action-result";
+import { NOT_A_FORM, type ActionResult } from "@/lib/action-result";
 import { sessionActor } from "@/lib/actor";
 import { createInvitation, createInvitationSchema, InvitationError, revokeInvitation, type InvitationView } from "@/lib/invitations";
 import { settingsPath } from "@/lib/organization-url";
@@ -23,6 +23,7 @@ export type InviteMemberResult = ActionResult<{ path: string; invitation: Invita
  * be: it is not logged or stored, and the list of pending invitations never carries it.
  */
 export async function inviteMemberAction(_previous: InviteMemberResult | null, formData: FormData): Promise<InviteMemberResult> {
+  if (!(formData instanceof FormData)) return { ok: false, message: NOT_A_FORM };
   const text = (name: string) => {
     const value = formData.get(name);
     return typeof value === "string" ? value : "";

@@ -244,7 +244,14 @@ function InviteLinkContent({
         className="flex gap-2.5 rounded-md border border-warning/50 bg-warning/10 px-3 py-2.5 text-sm text-[color-mix(in_oklab,var(--warning)_45%,black)] dark:text-warning"
       >
         <TriangleAlert className="mt-0.5 size-4 shrink-0" aria-hidden="true" />
-        <p>This link won&apos;t be shown again. Copy it now; anyone with it can join as {created.email}.</p>
+        <div className="space-y-1">
+          <p>This link won&apos;t be shown again. Copy it now.</p>
+          {/* Until addresses are verified by email, holding the link is the only proof of the address. */}
+          <p data-testid="invite-link-proof">
+            The link is the proof: whoever holds it can join as {created.email}. Send it only to that person, over a channel you
+            trust.
+          </p>
+        </div>
       </div>
       <div className="grid gap-2">
         <div className="flex items-center gap-2 rounded-md border bg-muted/50 p-2 pl-3">
