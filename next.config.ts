@@ -10,7 +10,7 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "pg", "@prisma/adapter-pg"],
   experimental: {
     serverActions: {
-      // SERVER_ACTION_BODY_LIMIT in lib/server-action-request.ts (proxy.ts refuses larger bodies with a
+      // SERVER_ACTION_BODY_LIMIT in lib/http/server-action-request.ts (proxy.ts refuses larger bodies with a
       // 413 first; Next's own refusal is a 500). Every action of ours takes a few KB.
       bodySizeLimit: 256 * 1024,
     },
@@ -18,7 +18,7 @@ const nextConfig: NextConfig = {
     // to under this, which is still well past the action limit above: proxy.ts refuses it all the same.
     proxyClientMaxBodySize: 1024 * 1024,
   },
-  // The security headers are set by scripts/server.mjs (lib/security-headers.mjs): `headers()`
+  // The security headers are set by scripts/server.mjs (lib/http/security-headers.mjs): `headers()`
   // rules cost ~30 µs of CPU on every request.
 };
 

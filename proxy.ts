@@ -1,10 +1,10 @@
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 import { authOrigin, unusableCallbackCookies, usesSecureCookies } from "@/lib/auth/cookies";
-import { env } from "@/lib/env";
-import { LAST_ORGANIZATION_COOKIE, organizationSlugOf } from "@/lib/organization-url";
-import { requestId } from "@/lib/request-id";
-import { checkServerActionRequest, isPossibleServerAction } from "@/lib/server-action-request";
+import { env } from "@/lib/platform/config";
+import { LAST_ORGANIZATION_COOKIE, organizationSlugOf } from "@/lib/domain/organizations/url";
+import { requestId } from "@/lib/http/request-id";
+import { checkServerActionRequest, isPossibleServerAction } from "@/lib/http/server-action-request";
 
 // Pages that need a session: a signed-out visitor is sent to sign in and brought back. Any other
 // path renders for everyone (a bad URL gets the 404 page, not a sign-in form), among them
@@ -77,7 +77,7 @@ export async function proxy(request: NextRequest) {
     return clearCookies(NextResponse.redirect(login), auth.cleared);
   }
   // Server-action requests Next would answer with a 500 (an unreadable body, a missing part, too
-  // large, a foreign Origin) are refused here with a 4xx (lib/server-action-request.ts).
+  // large, a foreign Origin) are refused here with a 4xx (lib/http/server-action-request.ts).
   if (isPossibleServerAction(request.method, request.headers)) {
     const refusal = await checkServerActionRequest(request);
     if (refusal) return plainText(refusal.status, refusal.message, id);

@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from "react";
 
-// The 503 page, shown by the error boundaries for a DatabaseUnavailableError (lib/db/errors.ts):
+// The 503 page, shown by the error boundaries for a DatabaseUnavailableError (lib/platform/db/errors.ts):
 // the session couldn't be checked, so nothing is shown, but nobody is signed out either. Next 16
 // answers such a page with a 500 (a page can only choose 404, 403, 401 or a redirect), so the
 // Retry-After is kept here: the page retries by itself, backing off from 5 to 30 seconds.

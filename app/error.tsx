@@ -1,6 +1,6 @@
 "use client";
 
-import { DATABASE_UNAVAILABLE_DIGEST } from "@/lib/db/errors";
+import { DATABASE_UNAVAILABLE_DIGEST } from "@/lib/platform/db/errors";
 import { DatabaseUnavailable } from "./database-unavailable";
 import { ErrorMessage } from "./error-message";
 

@@ -1,7 +1,7 @@
 "use client";
 
 import "./globals.css";
-import { DATABASE_UNAVAILABLE_DIGEST } from "@/lib/db/errors";
+import { DATABASE_UNAVAILABLE_DIGEST } from "@/lib/platform/db/errors";
 import { DatabaseUnavailable } from "./database-unavailable";
 import { ErrorMessage } from "./error-message";
 

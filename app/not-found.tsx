@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { settingsPath } from "@/lib/organization-url";
-import { getUserContext, lastUsedOrganization, memberIn, type MemberContext } from "@/lib/session";
-import { AppHeader, SkipLink } from "./(dashboard)/app-header";
+import { settingsPath } from "@/lib/domain/organizations/url";
+import { getUserContext, lastUsedOrganization, memberIn, type MemberContext } from "@/lib/auth/context";
+import { AppHeader, SkipLink } from "@/components/app-shell/app-header";
 
 export const metadata: Metadata = { title: "Page not found" };
 

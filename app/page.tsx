@@ -1,7 +1,7 @@
 import { redirect } from "next/navigation";
-import { NoOrganization } from "./(dashboard)/no-organization";
-import { settingsPath } from "@/lib/organization-url";
-import { getSignedInUserId, getUserContext, lastUsedOrganization } from "@/lib/session";
+import { NoOrganization } from "@/components/app-shell/no-organization";
+import { settingsPath } from "@/lib/domain/organizations/url";
+import { getSignedInUserId, getUserContext, lastUsedOrganization } from "@/lib/auth/context";
 
 export default async function Home() {
   const context = await getUserContext();

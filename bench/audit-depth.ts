@@ -31,10 +31,10 @@ async function main(): Promise<void> {
   process.env.AUTH_SECRET ??= "paygentic-bench-auth-secret-0123456789";
   delete process.env.PGLITE_DIR;
   // After DATABASE_URL is set: lib/env reads it once.
-  const { ensureDatabase, sql } = await import("@/lib/db");
-  const { listAuditEvents } = await import("@/lib/audit-log");
-  const { encodeCursor } = await import("@/lib/api/cursor");
-  const { runtime } = await import("@/lib/runtime");
+  const { ensureDatabase, sql } = await import("@/lib/platform/runtime");
+  const { listAuditEvents } = await import("@/lib/domain/audit/log");
+  const { encodeCursor } = await import("@/lib/platform/cursor");
+  const { runtime } = await import("@/lib/platform/runtime");
   await ensureDatabase();
 
   // Generation through a client of its own: the app's pool has a statement timeout.

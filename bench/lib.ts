@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { generateApiKey, hashApiKey } from "../lib/api-keys/format";
+import { generateApiKey, hashApiKey } from "../lib/domain/api-keys/format";
 
 export const ROOT = path.resolve(__dirname, "..");
 export const PG_BASE = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/postgres";

@@ -2,7 +2,7 @@
 // autocannon jobs sent over IPC and answers with a summary. Latencies are taken from every
 // response (autocannon's own histogram has 1 ms resolution and skips non-2xx responses).
 import autocannon from "autocannon";
-import { generateApiKey } from "../lib/api-keys/format";
+import { generateApiKey } from "../lib/domain/api-keys/format";
 import type { LoadJob, LoadResult } from "./lib";
 
 type Request = { id: number; job: LoadJob };

@@ -2,8 +2,8 @@
 // counting, a Map increment) costs per call. Started by request-counts.ts as
 // `node --conditions=react-server --import tsx bench/request-counts-worker.ts`; touches no database
 // (nothing is flushed); prints one `BENCH_RESULT {json}` line.
-import { createRequestCounts } from "@/lib/api-keys/request-counts";
-import type { Database } from "@/lib/db";
+import { createRequestCounts } from "@/lib/domain/api-keys/request-counts";
+import type { Database } from "@/lib/platform/db/database";
 
 const CALLS = Number(process.env.BENCH_RECORD_CALLS) || 2_000_000;
 const KEYS = 100;

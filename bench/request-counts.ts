@@ -1,4 +1,4 @@
-// 10. Request counting (lib/api-keys/request-counts.ts), on a database of its own with three
+// 10. Request counting (lib/domain/api-keys/request-counts.ts), on a database of its own with three
 // production servers: F and G count requests (the default), H runs with REQUEST_COUNTS=off.
 //
 //  a. What counting costs on the request path: the auth-overhead ratio of section 1

@@ -2,10 +2,10 @@
 // with a key that B has cached; the key is revoked through instance A's API
 // (DELETE /api/v1/api-keys/{id} with an owner's key); we time A's response → B's first 401.
 import pg from "pg";
-import { hashApiKey } from "../lib/api-keys/format";
+import { hashApiKey } from "../lib/domain/api-keys/format";
 import { insertKey, median, percentile, round, sleep, sortedCopy, targetRow, type Context, type Row, type SectionResult } from "./lib";
 
-// lib/api-keys/invalidation.ts's channel; the bench listens too, to see when the NOTIFY goes out.
+// lib/domain/api-keys/invalidation.ts's channel; the bench listens too, to see when the NOTIFY goes out.
 const CHANNEL = "paygentic_api_key_invalidation";
 
 const CLIENTS = 4;

@@ -8,14 +8,12 @@
 //   flush    request counting: SCALE_FLUSH_KEYS distinct keys per minute, the flush's duration
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { generateApiKey, hashApiKey } from "@/lib/api-keys/format";
-import { organizationRequestSeries, topKeysByRequests } from "@/lib/api-keys/request-stats";
-import { listApiKeys } from "@/lib/api-keys/store";
-import { verifyApiKey } from "@/lib/api-keys/verify";
-import { listAuditEvents } from "@/lib/audit-log";
-import { ensureDatabase, sql } from "@/lib/db";
-import { env } from "@/lib/env";
-import { runtime } from "@/lib/runtime";
+import { generateApiKey, hashApiKey } from "@/lib/domain/api-keys/format";
+import { organizationRequestSeries, topKeysByRequests } from "@/lib/domain/api-keys/request-stats";
+import { listApiKeys } from "@/lib/domain/api-keys/store";
+import { ensureDatabase, runtime, sql, verifyApiKey } from "@/lib/platform/runtime";
+import { listAuditEvents } from "@/lib/domain/audit/log";
+import { env } from "@/lib/platform/config";
 
 const ORG = process.env.SCALE_ORG_ID!;
 const USER = process.env.SCALE_USER_ID!;
@@ -108,7 +106,7 @@ async function cache() {
   await Promise.all(Array.from({ length: concurrency }, worker));
   const seconds = (Date.now() - started) / 1000;
   // Bytes per cached key: the heap grows until the cache reaches its bound, then stays.
-  const bound = 20_000; // lib/api-keys/cache.ts: records max
+  const bound = 20_000; // lib/domain/api-keys/cache.ts: records max
   const atBound = samples.find((s) => s.verified >= bound) ?? samples[0]!;
   global.gc?.();
   const end = process.memoryUsage();

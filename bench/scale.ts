@@ -369,7 +369,7 @@ export async function scale(ctx: Context): Promise<SectionResult> {
     unit: "MiB",
     note: `peaks ${firstPeak} and ${secondPeak} MiB (start ${round(exportResult.rssStartMiB, 0)} MiB; sampled every 200 ms, GC sawtooth ${Math.min(...halves[1]!)}–${secondPeak} MiB) for ${round(exportResult.bytes / 2 ** 20, 1)} MiB of CSV`,
   });
-  rows.push({ section: S, metric: "verification cache: bytes per cached key (heap)", value: round(cache.bytesPerKey, 0), unit: "B", note: "bound 20,000 keys (lib/api-keys/cache.ts), + 20,000 unknown hashes" });
+  rows.push({ section: S, metric: "verification cache: bytes per cached key (heap)", value: round(cache.bytesPerKey, 0), unit: "B", note: "bound 20,000 keys (lib/domain/api-keys/cache.ts), + 20,000 unknown hashes" });
   const tail = cache.samples.slice(-Math.max(2, Math.floor(cache.samples.length / 2)));
   rows.push({
     section: S,

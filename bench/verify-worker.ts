@@ -3,11 +3,9 @@
 // DATABASE_URL (PostgreSQL) or PGLITE_DIR=memory:// (PGlite) in its environment; prints one
 // `BENCH_RESULT {json}` line.
 import { randomBytes } from "node:crypto";
-import { generateApiKey, hashApiKey } from "@/lib/api-keys/format";
-import { verifyApiKey } from "@/lib/api-keys/verify";
-import { ensureDatabase, sql } from "@/lib/db";
-import { env } from "@/lib/env";
-import { runtime } from "@/lib/runtime";
+import { generateApiKey, hashApiKey } from "@/lib/domain/api-keys/format";
+import { ensureDatabase, runtime, sql, verifyApiKey } from "@/lib/platform/runtime";
+import { env } from "@/lib/platform/config";
 
 const WARM = Number(process.env.BENCH_WARM_ITERATIONS) || 200_000;
 const COLD = Number(process.env.BENCH_COLD_ITERATIONS) || 2_000;

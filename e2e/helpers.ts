@@ -30,7 +30,7 @@ export type DemoUser = {
   organizations: string[];
 };
 
-/** The seeded demo users (lib/db/seed.ts, product spec "Demo data"). */
+/** The seeded demo users (lib/platform/db/seed.ts, product spec "Demo data"). */
 export const DEMO_USERS: readonly DemoUser[] = [
   { role: "owner", email: "alice@acme.test", name: "Alice Owner", organization: "Acme Inc", slug: "acme", organizations: ["Acme Inc"] },
   { role: "admin", email: "adam@acme.test", name: "Adam Admin", organization: "Acme Inc", slug: "acme", organizations: ["Acme Inc"] },

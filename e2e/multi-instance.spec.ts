@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import net from "node:net";
 import { expect, test } from "@playwright/test";
 import pg from "pg";
-import { generateApiKey, hashApiKey } from "../lib/api-keys/format";
+import { generateApiKey, hashApiKey } from "../lib/domain/api-keys/format";
 
 const BASE = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
 const PORT_A = 3231;

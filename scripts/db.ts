@@ -1,7 +1,7 @@
 // `npm run db:migrate` / `npm run db:seed`: the same code the app runs at start-up.
-import { closeDatabase, db, ensureDatabase, sql } from "@/lib/db";
-import { migrate } from "@/lib/db/migrate";
-import { seedDemoData } from "@/lib/db/seed";
+import { closeDatabase, db, ensureDatabase, sql } from "@/lib/platform/runtime";
+import { migrate } from "@/lib/platform/db/migrate";
+import { seedDemoData } from "@/lib/platform/db/seed";
 
 async function main(command: string | undefined) {
   if (command === "migrate") {

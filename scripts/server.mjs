@@ -2,18 +2,18 @@
 // tests). It exists for one reason: Next's route handlers and server actions never see the socket,
 // and Next only fills X-Forwarded-For from the socket when the client sent none, so a client could
 // claim any address. Here the address is resolved from the socket and TRUST_PROXY, and X-Forwarded-For
-// is overwritten with it: the app (lib/request-info.ts) and Next see that one address only.
+// is overwritten with it: the app (lib/platform/request-info.ts) and Next see that one address only.
 // Usage: node scripts/server.mjs [--dev]   (PORT, TRUST_PROXY, NEXT_DIST_DIR from the environment)
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import path from "node:path";
 import next from "next";
-import { securityHeaders } from "../lib/security-headers.mjs";
-import { parseTrustProxy, resolveClientIp } from "../lib/trust-proxy.mjs";
+import { securityHeaders } from "../lib/http/security-headers.mjs";
+import { parseTrustProxy, resolveClientIp } from "../lib/platform/trust-proxy.mjs";
 
 const dev = process.argv.includes("--dev");
 process.env.NODE_ENV = dev ? "development" : "production";
-// In production the app handles SIGTERM itself (lib/server-start.ts): flush, close, exit. A custom
+// In production the app handles SIGTERM itself (lib/platform/server-start.ts): flush, close, exit. A custom
 // server gets no signal handling from Next anyway; this tells the app that it is its job.
 if (!dev) process.env.NEXT_MANUAL_SIG_HANDLE ??= "1";
 const port = Number(process.env.PORT || 3000);
@@ -44,7 +44,7 @@ function refuseUndecodablePath(req, res) {
 }
 
 const server = createServer((req, res) => {
-  // On every response, this one included (lib/security-headers.mjs says why here and not in next.config.ts).
+  // On every response, this one included (lib/http/security-headers.mjs says why here and not in next.config.ts).
   const pathname = (req.url ?? "/").split("?")[0];
   for (const [name, value] of securityHeaders(pathname, req.headers["x-forwarded-proto"])) res.setHeader(name, value);
   if (refuseUndecodablePath(req, res)) return;

@@ -1,13 +1,12 @@
 "use server";
 
 import { headers } from "next/headers";
-import { NOT_A_FORM, type ActionResult } from "@/lib/action-result";
-import { AccountError, changePassword, currentSessionId } from "@/lib/accounts";
+import { NOT_A_FORM, type ActionResult } from "@/lib/actions/result";
+import { AccountError, changePassword, currentSessionId } from "@/lib/auth/accounts";
 import { loginBlockedFor, recordLoginFailure, tooManyAttemptsMessage } from "@/lib/auth/login-throttle";
-import { ensureDatabase } from "@/lib/db";
-import { clientIp } from "@/lib/request-info";
-import { runtime } from "@/lib/runtime";
-import { getSignedInUserId } from "@/lib/session";
+import { ensureDatabase, runtime } from "@/lib/platform/runtime";
+import { clientIp } from "@/lib/platform/request-info";
+import { getSignedInUserId } from "@/lib/auth/context";
 
 export type ChangePasswordResult = ActionResult<{ endedSessions: number }>;
 

@@ -8,7 +8,7 @@ import { FieldError } from "@/components/ui/field-error";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { changePasswordAction, type ChangePasswordResult } from "./actions";
-import { NewPasswordField } from "./new-password-field";
+import { NewPasswordField } from "@/components/new-password-field";
 
 /** Current and new password. Passwords are never echoed back: after a failure both are typed again. */
 export function ChangePasswordForm({ email, name }: { email: string; name: string }) {

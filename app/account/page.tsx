@@ -2,12 +2,12 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { Badge } from "@/components/ui/badge";
-import { getAccount } from "@/lib/accounts";
-import { ensureDatabase } from "@/lib/db";
-import { settingsPath } from "@/lib/organization-url";
-import { ROLE_LABELS } from "@/lib/permissions";
-import { getSignedInUserId, getUserContext, lastUsedOrganization, memberIn } from "@/lib/session";
-import { AppHeader, SkipLink } from "../(dashboard)/app-header";
+import { getAccount } from "@/lib/auth/accounts";
+import { ensureDatabase } from "@/lib/platform/runtime";
+import { settingsPath } from "@/lib/domain/organizations/url";
+import { ROLE_LABELS } from "@/lib/domain/permissions";
+import { getSignedInUserId, getUserContext, lastUsedOrganization, memberIn } from "@/lib/auth/context";
+import { AppHeader, SkipLink } from "@/components/app-shell/app-header";
 import { ChangePasswordForm } from "./change-password-form";
 
 export const metadata: Metadata = { title: "Account" };

@@ -2,11 +2,11 @@
 
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { NOT_A_FORM, type ActionResult } from "@/lib/action-result";
+import { NOT_A_FORM, type ActionResult } from "@/lib/actions/result";
 import { authorizeCredentials, INVALID_CREDENTIALS } from "@/lib/auth/options";
 import { startSession, submittedByScript } from "@/lib/auth/sign-in";
-import { clientIp } from "@/lib/request-info";
-import { safeCallbackPath } from "@/lib/safe-redirect";
+import { clientIp } from "@/lib/platform/request-info";
+import { safeCallbackPath } from "@/lib/http/safe-redirect";
 
 export type SignInResult = ActionResult<{ next: string }, { email: string }>;
 

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { getUserContext } from "@/lib/session";
-import { safeCallbackPath } from "@/lib/safe-redirect";
+import { getUserContext } from "@/lib/auth/context";
+import { safeCallbackPath } from "@/lib/http/safe-redirect";
 import { LoginForm } from "./login-form";
 
 export const metadata: Metadata = { title: "Sign in" };

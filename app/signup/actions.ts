@@ -2,11 +2,11 @@
 
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { NOT_A_FORM, type ActionResult } from "@/lib/action-result";
-import { AccountError, signUp } from "@/lib/accounts";
+import { NOT_A_FORM, type ActionResult } from "@/lib/actions/result";
+import { AccountError, signUp } from "@/lib/auth/accounts";
 import { startSession, submittedByScript } from "@/lib/auth/sign-in";
-import { settingsPath } from "@/lib/organization-url";
-import { clientIp, userAgent } from "@/lib/request-info";
+import { settingsPath } from "@/lib/domain/organizations/url";
+import { clientIp, userAgent } from "@/lib/platform/request-info";
 
 /** What the form echoes back on a failure (never the password). */
 export type SignUpValues = { name: string; email: string; organizationName: string };

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
-import { env } from "@/lib/env";
-import { getUserContext } from "@/lib/session";
+import { env } from "@/lib/platform/config";
+import { getUserContext } from "@/lib/auth/context";
 import { SignUpForm } from "./signup-form";
 
 export const metadata: Metadata = { title: "Sign up" };

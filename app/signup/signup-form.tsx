@@ -7,7 +7,7 @@ import { Button } from "@/components/ui/button";
 import { FieldError } from "@/components/ui/field-error";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { NewPasswordField } from "@/app/account/new-password-field";
+import { NewPasswordField } from "@/components/new-password-field";
 import { signUpAction, type SignUpResult, type SignUpValues } from "./actions";
 
 const EMPTY: SignUpValues = { name: "", email: "", organizationName: "" };

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import { isSameOriginCallbackUrl } from "@/lib/safe-redirect";
+import { isSameOriginCallbackUrl } from "@/lib/http/safe-redirect";
 
 type Headers = { get(name: string): string | null };
 

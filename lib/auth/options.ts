@@ -4,12 +4,12 @@ import bcrypt from "bcryptjs";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
-import { db, ensureDatabase } from "@/lib/db";
-import { env } from "@/lib/env";
-import { clientIp } from "@/lib/request-info";
+import { db, ensureDatabase } from "@/lib/platform/runtime";
+import { env } from "@/lib/platform/config";
+import { clientIp } from "@/lib/platform/request-info";
 import { safeText } from "@/lib/validation";
 import { checkSession, createSession, revokeSession, SESSION_MAX_AGE_SECONDS, SessionEndedError, type SessionCheck } from "@/lib/auth/sessions";
-import { DatabaseUnavailableError } from "@/lib/db/errors";
+import { DatabaseUnavailableError } from "@/lib/platform/db/errors";
 import { clearLoginFailures, loginBlockedFor, oneAttemptAtATime, recordLoginFailure, tooManyAttemptsMessage } from "@/lib/auth/login-throttle";
 
 export const INVALID_CREDENTIALS = "Invalid email or password";

@@ -1,7 +1,7 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
-import { db, ensureDatabase } from "@/lib/db";
-import { isDatabaseUnavailable } from "@/lib/db/errors";
+import { db, ensureDatabase } from "@/lib/platform/runtime";
+import { isDatabaseUnavailable } from "@/lib/platform/db/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
 // Server-side record of each signed-in browser. The cookie stays a next-auth JWT (encrypted with

@@ -3,8 +3,8 @@ import { encode } from "next-auth/jwt";
 import { cookies, headers } from "next/headers";
 import { usesSecureCookies } from "@/lib/auth/cookies";
 import { createSession, SESSION_MAX_AGE_SECONDS } from "@/lib/auth/sessions";
-import { ensureDatabase } from "@/lib/db";
-import { env } from "@/lib/env";
+import { ensureDatabase } from "@/lib/platform/runtime";
+import { env } from "@/lib/platform/config";
 
 /**
  * Signs a user in from a server action: records the server-side session and sets next-auth's

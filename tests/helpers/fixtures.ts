@@ -1,15 +1,13 @@
 import { randomBytes, randomInt } from "node:crypto";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, expect } from "vitest";
-import { descriptionOf } from "@/lib/api/with-api-key";
-import type { AuditActor } from "@/lib/audit";
-import { hashApiKey } from "@/lib/api-keys/format";
-import { ensureInvalidationListener } from "@/lib/api-keys/invalidation";
-import { createApiKey } from "@/lib/api-keys/store";
-import type { Environment } from "@/lib/api-keys/schemas";
-import { db, ensureDatabase } from "@/lib/db";
-import type { Permission, Role } from "@/lib/permissions";
-import { runtime } from "@/lib/runtime";
+import { descriptionOf } from "@/lib/http/route";
+import type { AuditActor } from "@/lib/domain/audit/events";
+import { hashApiKey } from "@/lib/domain/api-keys/format";
+import { db, ensureDatabase, ensureInvalidationListener, runtime } from "@/lib/platform/runtime";
+import { createApiKey } from "@/lib/domain/api-keys/store";
+import type { Environment } from "@/lib/domain/api-keys/schemas";
+import type { Permission, Role } from "@/lib/domain/permissions";
 
 // Test data through the real lib. Every name, slug and email carries a random suffix: on
 // PostgreSQL every test file shares one database, concurrently.

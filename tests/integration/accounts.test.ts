@@ -1,8 +1,8 @@
 import bcrypt from "bcryptjs";
 import { describe, expect, it } from "vitest";
-import { AccountError, changePassword, getAccount, signUp } from "@/lib/accounts";
+import { AccountError, changePassword, getAccount, signUp } from "@/lib/auth/accounts";
 import { createSession, isSessionActive } from "@/lib/auth/sessions";
-import { db } from "@/lib/db";
+import { db } from "@/lib/platform/runtime";
 import { addMember, createOrganization, randomIp, setupTestDatabase, suffix } from "@/tests/helpers/fixtures";
 
 setupTestDatabase();

@@ -1,13 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { GET as ping } from "@/app/api/v1/ping/route";
 import { POST as createUsage } from "@/app/api/v1/usage-events/route";
-import { flushAuthFailures } from "@/lib/api/auth-failures";
-import { toErrorResponse } from "@/lib/api/with-api-key";
-import { createLimiter } from "@/lib/rate-limit";
-import { generateApiKey } from "@/lib/api-keys/format";
-import { revokeApiKey } from "@/lib/api-keys/store";
-import { db } from "@/lib/db";
-import { removeMember } from "@/lib/members";
+import { db, flushAuthFailures, postgresPool } from "@/lib/platform/runtime";
+import { toErrorResponse } from "@/lib/http/route";
+import { createLimiter } from "@/lib/platform/rate-limit";
+import { generateApiKey } from "@/lib/domain/api-keys/format";
+import { revokeApiKey } from "@/lib/domain/api-keys/store";
+import { removeMember } from "@/lib/domain/members/members";
 import {
   actorFor,
   call,
@@ -250,7 +249,7 @@ describe("rate limiting across instances (PostgreSQL)", () => {
   it.runIf(Boolean(process.env.DATABASE_URL))("failures counted by other instances block this one too", async () => {
     const ip = randomIp();
     // Other instances' failures, as they record them: the shared PostgreSQL-backed limiter.
-    const others = createLimiter({ keyPrefix: "api_auth_fail", points: FAILURES_PER_MINUTE, duration: 60 });
+    const others = createLimiter({ keyPrefix: "api_auth_fail", points: FAILURES_PER_MINUTE, duration: 60 }, postgresPool());
     await others.consume(ip, FAILURES_PER_MINUTE);
     // This instance has seen one failure only: locally it is far from the limit...
     await expectAuthError(await pingWith("Bearer sk_live_guess", { ip }), "malformed_api_key");

@@ -3,10 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as ready } from "@/app/api/health/ready/route";
 import { GET as me } from "@/app/api/v1/me/route";
 import { GET as ping } from "@/app/api/v1/ping/route";
-import { invalidationListenerClient } from "@/lib/api-keys/invalidation";
-import { verifyApiKey } from "@/lib/api-keys/verify";
-import { ensureDatabase } from "@/lib/db";
-import { runtime } from "@/lib/runtime";
+import { ensureDatabase, invalidationListenerClient, runtime, verifyApiKey } from "@/lib/platform/runtime";
 import { call, createKey, createMember, createOrganization, expectApiError, waitFor, waitForCacheEnabled, type TestKey } from "@/tests/helpers/fixtures";
 
 // The database going away under a running instance: the app talks to PostgreSQL through a TCP

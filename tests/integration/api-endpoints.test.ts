@@ -1,15 +1,15 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { defineRoute, errorsOf, HTTP_METHODS, type DescribedEndpoint, type HttpMethod, type RouteDescription } from "@/lib/api/endpoint";
-import { API, ENDPOINTS } from "@/lib/api/endpoints";
-import { API_ERROR_HELP, API_ERRORS } from "@/lib/api/errors";
-import { openApiDocument } from "@/lib/api/openapi";
-import { descriptionOf, route, type RouteHandler } from "@/lib/api/with-api-key";
+import { defineRoute, errorsOf, HTTP_METHODS, type DescribedEndpoint, type HttpMethod, type RouteDescription } from "@/lib/http/endpoint";
+import { API, ENDPOINTS } from "@/lib/http/endpoints";
+import { API_ERROR_HELP, API_ERRORS } from "@/lib/http/errors";
+import { openApiDocument } from "@/lib/http/openapi";
+import { descriptionOf, route, type RouteHandler } from "@/lib/http/route";
 import { call, expectApiError, ORIGIN } from "@/tests/helpers/fixtures";
 import { NEXT_AUTH_ROUTE, ROOT, routeFiles } from "@/tests/helpers/route-files";
 
-// The endpoint descriptions (lib/api/endpoints.ts) against the route files on disk: every case
+// The endpoint descriptions (lib/http/endpoints.ts) against the route files on disk: every case
 // below is generated from one or the other, so a new endpoint is checked without editing this file.
 
 type RouteModule = Partial<Record<HttpMethod, RouteHandler>>;

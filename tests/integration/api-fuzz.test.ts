@@ -7,10 +7,10 @@ import { POST as reportExposed } from "@/app/api/v1/api-keys/exposed/route";
 import { DELETE as deleteApiKey } from "@/app/api/v1/api-keys/[id]/route";
 import { GET as listApiKeys } from "@/app/api/v1/api-keys/route";
 import { GET as listUsage, POST as createUsage } from "@/app/api/v1/usage-events/route";
-import { API_ERRORS } from "@/lib/api/errors";
-import { descriptionOf } from "@/lib/api/with-api-key";
-import { HTTP_METHODS, type HttpMethod } from "@/lib/api/endpoint";
-import { ENDPOINTS } from "@/lib/api/endpoints";
+import { API_ERRORS } from "@/lib/http/errors";
+import { descriptionOf } from "@/lib/http/route";
+import { HTTP_METHODS, type HttpMethod } from "@/lib/http/endpoint";
+import { ENDPOINTS } from "@/lib/http/endpoints";
 import { authorizeCredentials } from "@/lib/auth/options";
 import {
   buildRequest,

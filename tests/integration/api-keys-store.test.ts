@@ -1,12 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { API_KEY_PATTERN, generateApiKey, hashApiKey, parseApiKey } from "@/lib/api-keys/format";
-import { MAX_ACTIVE_KEYS_PER_MEMBER, type ListApiKeysQuery } from "@/lib/api-keys/schemas";
-import { ApiKeyError, createApiKey, getApiKey, listApiKeys, revokeApiKey, type RevokeActor } from "@/lib/api-keys/store";
-import { verifyApiKey } from "@/lib/api-keys/verify";
-import { db, sql } from "@/lib/db";
-import { env } from "@/lib/env";
-import type { Role } from "@/lib/permissions";
+import { API_KEY_PATTERN, generateApiKey, hashApiKey, parseApiKey } from "@/lib/domain/api-keys/format";
+import { MAX_ACTIVE_KEYS_PER_MEMBER, type ListApiKeysQuery } from "@/lib/domain/api-keys/schemas";
+import { ApiKeyError, createApiKey, getApiKey, listApiKeys, revokeApiKey, type RevokeActor } from "@/lib/domain/api-keys/store";
+import { db, sql, verifyApiKey } from "@/lib/platform/runtime";
+import { env } from "@/lib/platform/config";
+import type { Role } from "@/lib/domain/permissions";
 import {
   actorFor,
   createKey,

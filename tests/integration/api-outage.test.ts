@@ -7,16 +7,16 @@ import { POST as reportExposed } from "@/app/api/v1/api-keys/exposed/route";
 import { GET as me } from "@/app/api/v1/me/route";
 import { GET as ping } from "@/app/api/v1/ping/route";
 import { POST as createUsage } from "@/app/api/v1/usage-events/route";
-import { generateApiKey } from "@/lib/api-keys/format";
-import { runtime } from "@/lib/runtime";
+import { generateApiKey } from "@/lib/domain/api-keys/format";
+import { runtime } from "@/lib/platform/runtime";
 import { authOptions, readSession } from "@/lib/auth/options";
 import { checkSession } from "@/lib/auth/sessions";
-import { DatabaseUnavailableError } from "@/lib/db/errors";
-import { env } from "@/lib/env";
-import { getSignedInUserId, memberForAction, SERVICE_UNAVAILABLE, userIdForAction } from "@/lib/session";
+import { DatabaseUnavailableError } from "@/lib/platform/db/errors";
+import { env } from "@/lib/platform/config";
+import { getSignedInUserId, memberForAction, SERVICE_UNAVAILABLE, userIdForAction } from "@/lib/auth/context";
 import { call, expectApiError } from "@/tests/helpers/fixtures";
 
-// The request a page or an action would see (lib/session.ts reads it through next/headers).
+// The request a page or an action would see (lib/auth/context.ts reads it through next/headers).
 const browser = vi.hoisted(() => ({ cookies: new Map<string, string>() }));
 vi.mock("next/headers", () => ({
   headers: async () => new Headers({ host: "localhost:3000", "x-forwarded-proto": "http" }),

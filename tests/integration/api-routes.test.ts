@@ -10,10 +10,10 @@ import { GET as openapi } from "@/app/api/v1/openapi.json/route";
 import { GET as getOrganization } from "@/app/api/v1/organizations/[id]/route";
 import { GET as ping } from "@/app/api/v1/ping/route";
 import { GET as listUsage, POST as createUsage } from "@/app/api/v1/usage-events/route";
-import { generateApiKey } from "@/lib/api-keys/format";
-import { db } from "@/lib/db";
-import { changeMemberRole } from "@/lib/members";
-import type { Role } from "@/lib/permissions";
+import { generateApiKey } from "@/lib/domain/api-keys/format";
+import { db } from "@/lib/platform/runtime";
+import { changeMemberRole } from "@/lib/domain/members/members";
+import type { Role } from "@/lib/domain/permissions";
 import {
   actorFor,
   call,

@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
+import { db } from "@/lib/platform/runtime";
 import { setupTestDatabase } from "@/tests/helpers/fixtures";
 
 setupTestDatabase();

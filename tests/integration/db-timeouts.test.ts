@@ -3,9 +3,9 @@ import { GET as me } from "@/app/api/v1/me/route";
 import { DELETE as revoke } from "@/app/api/v1/api-keys/[id]/route";
 import { GET as ping } from "@/app/api/v1/ping/route";
 import { POST as createUsage } from "@/app/api/v1/usage-events/route";
-import { DATABASE_TIMEOUTS, db, ensureDatabase, postgresPool, sql } from "@/lib/db";
-import { isDatabaseUnavailable } from "@/lib/db/errors";
-import { runtime } from "@/lib/runtime";
+import { DATABASE_TIMEOUTS } from "@/lib/platform/db/database";
+import { db, ensureDatabase, postgresPool, runtime, sql } from "@/lib/platform/runtime";
+import { isDatabaseUnavailable } from "@/lib/platform/db/errors";
 import { BlackholeProxy } from "@/tests/helpers/blackhole-proxy";
 import { call, createKey, createMember, createOrganization, expectApiError, waitFor, waitForCacheEnabled, type TestKey } from "@/tests/helpers/fixtures";
 

@@ -1,6 +1,6 @@
 import bcrypt from "bcryptjs";
 import { beforeEach, describe, expect, it } from "vitest";
-import { db, sql } from "@/lib/db";
+import { db, sql } from "@/lib/platform/runtime";
 import {
   acceptInvitation,
   countInvitationAttempt,
@@ -16,8 +16,8 @@ import {
   listPendingInvitations,
   MAX_PENDING_INVITATIONS,
   revokeInvitation,
-} from "@/lib/invitations";
-import { ROLES, type Role } from "@/lib/permissions";
+} from "@/lib/domain/members/invitations";
+import { ROLES, type Role } from "@/lib/domain/permissions";
 import {
   actorFor,
   createMember,
@@ -364,7 +364,7 @@ describe("the inviter, checked again at acceptance", () => {
     const forExisting = await invite(admin, "admin", person.email);
     const newEmail = freshEmail();
     const forNew = await invite(admin, "viewer", newEmail);
-    // Behind lib/members.ts's back (a restored backup, a manual fix): acceptance doesn't rely on it.
+    // Behind lib/domain/members/members.ts's back (a restored backup, a manual fix): acceptance doesn't rely on it.
     await db().membership.update({ where: { id: admin.membershipId }, data: { role: "developer" } });
 
     const refused = await expectInvitationError(acceptInvitation({ token: forExisting.token, userId: person.id, actor: visitor }), "inviter_not_allowed");

@@ -6,13 +6,11 @@ import { GET as listAuditEventsRoute } from "@/app/api/v1/audit-events/route";
 import { GET as me } from "@/app/api/v1/me/route";
 import { GET as ping } from "@/app/api/v1/ping/route";
 import { GET as listUsage, POST as createUsage } from "@/app/api/v1/usage-events/route";
-import { publishInvalidation } from "@/lib/api-keys/invalidation";
-import { DAY_MS } from "@/lib/api-keys/rules";
-import { MAX_ACTIVE_KEYS_PER_MEMBER } from "@/lib/api-keys/schemas";
-import { ApiKeyError, countExpiringSoon, createApiKey, listApiKeys, revokeApiKeys, rollApiKey, type RevokeActor } from "@/lib/api-keys/store";
-import { verifyApiKey } from "@/lib/api-keys/verify";
-import { db, sql } from "@/lib/db";
-import type { Role } from "@/lib/permissions";
+import { db, publishInvalidation, sql, verifyApiKey } from "@/lib/platform/runtime";
+import { DAY_MS } from "@/lib/domain/api-keys/rules";
+import { MAX_ACTIVE_KEYS_PER_MEMBER } from "@/lib/domain/api-keys/schemas";
+import { ApiKeyError, countExpiringSoon, createApiKey, listApiKeys, revokeApiKeys, rollApiKey, type RevokeActor } from "@/lib/domain/api-keys/store";
+import type { Role } from "@/lib/domain/permissions";
 import {
   actorFor,
   call,

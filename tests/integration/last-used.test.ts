@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { GET as ping } from "@/app/api/v1/ping/route";
-import { flushLastUsed, recordKeyUse } from "@/lib/api-keys/last-used";
-import { db, sql } from "@/lib/db";
+import { db, flushLastUsed, recordKeyUse, sql } from "@/lib/platform/runtime";
 import { call, createKey, createMember, createOrganization, TEST_USER_AGENT, setupTestDatabase, waitFor, type TestMember, type TestOrganization } from "@/tests/helpers/fixtures";
 
 // The background flush runs on setInterval; faking only that keeps it from writing between a

@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { invalidationListenerClient } from "@/lib/api-keys/invalidation";
-import { revokeApiKey } from "@/lib/api-keys/store";
-import { verifyApiKey, type Verification } from "@/lib/api-keys/verify";
-import { ensureDatabase } from "@/lib/db";
-import { readEnv } from "@/lib/env";
-import { createRuntime, runtime, type Runtime } from "@/lib/runtime";
+import { createRuntime, ensureDatabase, invalidationListenerClient, runtime, type Runtime, verifyApiKey } from "@/lib/platform/runtime";
+import { revokeApiKey } from "@/lib/domain/api-keys/store";
+import { type Verification } from "@/lib/domain/api-keys/verify";
+import { readEnv } from "@/lib/platform/config";
 import { BlackholeProxy } from "@/tests/helpers/blackhole-proxy";
 import {
   actorFor,

@@ -2,7 +2,7 @@ import bcrypt from "bcryptjs";
 import { describe, expect, it } from "vitest";
 import { authorizeCredentials } from "@/lib/auth/options";
 import { backOffSeconds, recordLoginFailure } from "@/lib/auth/login-throttle";
-import { db } from "@/lib/db";
+import { db } from "@/lib/platform/runtime";
 import { randomIp, setupTestDatabase, suffix } from "../helpers/fixtures";
 
 setupTestDatabase();

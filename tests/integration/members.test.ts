@@ -2,11 +2,10 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { GET as me } from "@/app/api/v1/me/route";
 import { GET as ping } from "@/app/api/v1/ping/route";
 import { POST as createUsage } from "@/app/api/v1/usage-events/route";
-import { verifyApiKey } from "@/lib/api-keys/verify";
-import { db } from "@/lib/db";
-import { acceptInvitation, createInvitation, InvitationError } from "@/lib/invitations";
-import { changeMemberRole, leaveOrganization, listMembers, MemberError, removeMember } from "@/lib/members";
-import { assignableRoles, ROLES, type Role } from "@/lib/permissions";
+import { db, verifyApiKey } from "@/lib/platform/runtime";
+import { acceptInvitation, createInvitation, InvitationError } from "@/lib/domain/members/invitations";
+import { changeMemberRole, leaveOrganization, listMembers, MemberError, removeMember } from "@/lib/domain/members/members";
+import { assignableRoles, ROLES, type Role } from "@/lib/domain/permissions";
 import {
   actorFor,
   call,

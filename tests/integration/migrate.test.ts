@@ -4,8 +4,9 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase, EMBEDDED_EXTENSIONS, ensureDatabase, pgliteSql, poolSql, sql, type Sql } from "@/lib/db";
-import { migrate, readMigrations, type MigrationFile } from "@/lib/db/migrate";
+import { EMBEDDED_EXTENSIONS, pgliteSql, poolSql, type Sql } from "@/lib/platform/db/database";
+import { closeDatabase, ensureDatabase, sql } from "@/lib/platform/runtime";
+import { migrate, readMigrations, type MigrationFile } from "@/lib/platform/db/migrate";
 
 // Computed here from the files, not through lib/db/migrate, so the test doesn't grade its own homework.
 const migrationsDir = path.join(process.cwd(), "prisma", "migrations");

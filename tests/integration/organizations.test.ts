@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
-import { isValidSlug, SLUG_MAX, SLUG_MIN } from "@/lib/organization-slug";
-import { isReservedSlug } from "@/lib/organization-url";
-import { createOrganization, deriveSlug, MAX_ORGANIZATIONS_CREATED_PER_USER, OrganizationError } from "@/lib/organizations";
+import { db } from "@/lib/platform/runtime";
+import { isValidSlug, SLUG_MAX, SLUG_MIN } from "@/lib/domain/organizations/slug";
+import { isReservedSlug } from "@/lib/domain/organizations/url";
+import { createOrganization, deriveSlug, MAX_ORGANIZATIONS_CREATED_PER_USER, OrganizationError } from "@/lib/domain/organizations/organizations";
 import { actorFor, createUser, setupTestDatabase, suffix } from "@/tests/helpers/fixtures";
 
 setupTestDatabase();

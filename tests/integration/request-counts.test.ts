@@ -5,7 +5,8 @@ import { GET as usageRoute } from "@/app/api/v1/api-keys/[id]/usage/route";
 import { GET as ping } from "@/app/api/v1/ping/route";
 import { GET as organizationRoute } from "@/app/api/v1/organizations/[id]/route";
 import { POST as createUsage } from "@/app/api/v1/usage-events/route";
-import { createRequestCounts, flushRequestCounts, requestCountsConfig, type RequestCounts } from "@/lib/api-keys/request-counts";
+import { createRequestCounts, requestCountsConfig, type RequestCounts } from "@/lib/domain/api-keys/request-counts";
+import { createRuntime, flushRequestCounts, type Logger, runtime, type Runtime, sql } from "@/lib/platform/runtime";
 import {
   keyDailyUsage,
   keyRefusalsByCode,
@@ -14,10 +15,8 @@ import {
   organizationActivity,
   organizationRequestSeries,
   topKeysByRequests,
-} from "@/lib/api-keys/request-stats";
-import { sql } from "@/lib/db";
-import { readEnv } from "@/lib/env";
-import { createRuntime, runtime, type Logger, type Runtime } from "@/lib/runtime";
+} from "@/lib/domain/api-keys/request-stats";
+import { readEnv } from "@/lib/platform/config";
 import {
   call,
   createKey,

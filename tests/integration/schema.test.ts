@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDatabase, db, ensureDatabase, sql, type Sql } from "@/lib/db";
+import { type Sql } from "@/lib/platform/db/database";
+import { closeDatabase, db, ensureDatabase, sql } from "@/lib/platform/runtime";
 import { parseSchema, readSchema, schemaPath, type Model, type PrismaSchema, type ReferentialAction } from "@/tests/helpers/schema-parser";
 
 // ---------------------------------------------------------------------------------------------

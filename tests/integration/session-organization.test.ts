@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
-import { loadUserContext, memberIn } from "@/lib/session";
+import { db } from "@/lib/platform/runtime";
+import { loadUserContext, memberIn } from "@/lib/auth/context";
 import { addMember, createOrganization, createUser, setupTestDatabase } from "@/tests/helpers/fixtures";
 
 setupTestDatabase();
 
-// Pages and actions act on the organization named by the page's URL (lib/session.ts): these are
+// Pages and actions act on the organization named by the page's URL (lib/auth/context.ts): these are
 // the membership and permission answers they get, read from the database.
 describe("the member context of an organization in the URL", () => {
   it("is the user's role in the organization of that slug, not in their first organization", async () => {

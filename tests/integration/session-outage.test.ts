@@ -3,11 +3,10 @@ import { encode, type JWT } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { authOptions, readSession } from "@/lib/auth/options";
 import { checkSession, revokeSession } from "@/lib/auth/sessions";
-import { ensureDatabase } from "@/lib/db";
-import { DatabaseUnavailableError } from "@/lib/db/errors";
-import { env } from "@/lib/env";
-import { runtime } from "@/lib/runtime";
-import { getSignedInUserId, memberForAction, SERVICE_UNAVAILABLE } from "@/lib/session";
+import { ensureDatabase, runtime } from "@/lib/platform/runtime";
+import { DatabaseUnavailableError } from "@/lib/platform/db/errors";
+import { env } from "@/lib/platform/config";
+import { getSignedInUserId, memberForAction, SERVICE_UNAVAILABLE } from "@/lib/auth/context";
 import { BlackholeProxy } from "@/tests/helpers/blackhole-proxy";
 import { addMember, createOrganization, createUser, type TestOrganization, type TestUser } from "@/tests/helpers/fixtures";
 
@@ -72,7 +71,7 @@ describe.runIf(target)("a signed-in session while the database goes silent (Post
     expect(await memberForAction(organization.slug)).toMatchObject({ ok: true });
 
     proxy.blackhole({ newConnections: "blackhole" });
-    // Each answer waits out the query or connect timeout (lib/db.ts DATABASE_TIMEOUTS), then says "couldn't check".
+    // Each answer waits out the query or connect timeout (lib/platform/db/database.ts DATABASE_TIMEOUTS), then says "couldn't check".
     expect(await checkSession(token)).toBe("unavailable");
     const read = await readWithNextAuth(token);
     expect(read.userId).toBeUndefined();

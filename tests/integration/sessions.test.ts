@@ -3,9 +3,9 @@ import { encode, type JWT } from "next-auth/jwt";
 import { describe, expect, it } from "vitest";
 import { authOptions, readSession } from "@/lib/auth/options";
 import { checkSession, createSession, isSessionActive, revokeSession, revokeSessions } from "@/lib/auth/sessions";
-import { db } from "@/lib/db";
-import { env } from "@/lib/env";
-import { removeMember } from "@/lib/members";
+import { db } from "@/lib/platform/runtime";
+import { env } from "@/lib/platform/config";
+import { removeMember } from "@/lib/domain/members/members";
 import { actorFor, addMember, createMember, createOrganization, createUser, setupTestDatabase, type TestUser } from "@/tests/helpers/fixtures";
 
 setupTestDatabase();

@@ -1,13 +1,12 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { GET as ping } from "@/app/api/v1/ping/route";
-import { generateApiKey } from "@/lib/api-keys/format";
-import { INVALIDATION_CHANNEL, invalidationListenerClient, publishInvalidation } from "@/lib/api-keys/invalidation";
-import { revokeApiKey } from "@/lib/api-keys/store";
-import { verifyApiKey, type Verification } from "@/lib/api-keys/verify";
-import { db, sql } from "@/lib/db";
-import { isDatabaseUnavailable } from "@/lib/db/errors";
-import { readEnv } from "@/lib/env";
-import { createRuntime, runtime, type Runtime } from "@/lib/runtime";
+import { generateApiKey } from "@/lib/domain/api-keys/format";
+import { INVALIDATION_CHANNEL } from "@/lib/domain/api-keys/invalidation";
+import { createRuntime, db, invalidationListenerClient, publishInvalidation, runtime, type Runtime, sql, verifyApiKey } from "@/lib/platform/runtime";
+import { revokeApiKey } from "@/lib/domain/api-keys/store";
+import { type Verification } from "@/lib/domain/api-keys/verify";
+import { isDatabaseUnavailable } from "@/lib/platform/db/errors";
+import { readEnv } from "@/lib/platform/config";
 import {
   actorFor,
   call,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { toApiKeyRow, toVerifiedKey, type ApiKey, type KeyRecord } from "@/lib/api-keys/key";
-import { apiKeyObject } from "@/lib/api/serializers";
+import { toApiKeyRow, toVerifiedKey, type ApiKey, type KeyRecord } from "@/lib/domain/api-keys/key";
+import { apiKeyObject } from "@/lib/http/serializers";
 
 // The one ApiKey and what is derived from it: the dashboard row, the API object, the verified key.
 

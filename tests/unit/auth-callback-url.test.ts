@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { authOrigin, unusableCallbackCookies } from "@/lib/auth/cookies";
-import { isSameOriginCallbackUrl } from "@/lib/safe-redirect";
+import { isSameOriginCallbackUrl } from "@/lib/http/safe-redirect";
 
 // What app/api/auth/[...nextauth]/route.ts and proxy.ts hand to next-auth as a callback URL (query,
 // form field, cookie): next-auth answers one its URL parser can't read with a 500.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseAuthorization } from "@/lib/api/with-api-key";
-import { safeCallbackPath } from "@/lib/safe-redirect";
+import { parseAuthorization } from "@/lib/http/route";
+import { safeCallbackPath } from "@/lib/http/safe-redirect";
 
 const KEY = "sk_live_" + "a".repeat(38);
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { csvField, csvRow, CSV_BYTE_ORDER_MARK } from "@/lib/csv";
+import { csvField, csvRow, CSV_BYTE_ORDER_MARK } from "@/lib/domain/audit/csv";
 import { FORMULA_CELL, formulaCells, parseCsv, spreadsheetCells } from "@/tests/helpers/csv";
 
 
@@ -72,7 +72,7 @@ describe("csvField: formula injection", () => {
   });
 
   it("the spreadsheet model itself catches what the old guard let through", () => {
-    // What lib/csv.ts wrote before: a leading apostrophe only, quotes for "," only.
+    // What lib/domain/audit/csv.ts wrote before: a leading apostrophe only, quotes for "," only.
     const old = (v: string) => {
       const t = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
       return /[",\r\n]/.test(t) ? `"${t.replaceAll('"', '""')}"` : t;

@@ -1,8 +1,8 @@
 import { DriverAdapterError } from "@prisma/driver-adapter-utils";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { toErrorResponse } from "@/lib/api/with-api-key";
-import { isDatabaseUnavailable } from "@/lib/db/errors";
+import { toErrorResponse } from "@/lib/http/route";
+import { isDatabaseUnavailable } from "@/lib/platform/db/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 
 function systemError(code: string, message = `connect ${code} 127.0.0.1:5432`): Error {

@@ -4,8 +4,8 @@ import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { DatabaseLockedError, lockEmbeddedDatabase, lockFileFor, unlockEmbeddedDatabase } from "@/lib/db/lock";
-import { ConfigError, readEnv } from "@/lib/env";
+import { DatabaseLockedError, lockEmbeddedDatabase, lockFileFor, unlockEmbeddedDatabase } from "@/lib/platform/db/lock";
+import { ConfigError, readEnv } from "@/lib/platform/config";
 
 const children: ReturnType<typeof spawn>[] = [];
 afterEach(() => {
@@ -92,7 +92,7 @@ describe("the embedded database's lock, under a race", () => {
     const script = path.join(mkdtempSync(path.join(tmpdir(), "paygentic-lock-race-")), "take.ts");
     writeFileSync(
       script,
-      `import { lockEmbeddedDatabase } from ${JSON.stringify(path.resolve("lib/db/lock.ts"))};
+      `import { lockEmbeddedDatabase } from ${JSON.stringify(path.resolve("lib/platform/db/lock.ts"))};
 const [dir, at] = [process.argv[2]!, Number(process.argv[3])];
 while (Date.now() < at) {}
 let outcome = "held";

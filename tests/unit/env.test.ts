@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, readEnv } from "@/lib/env";
+import { ConfigError, readEnv } from "@/lib/platform/config";
 
 describe("configuration", () => {
   it("the embedded default generates one auth secret and keeps it", () => {

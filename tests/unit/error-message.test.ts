@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { asDatabaseUnavailable, DATABASE_UNAVAILABLE_DIGEST, DatabaseUnavailableError, errorMessage, isDatabaseUnavailable } from "@/lib/db/errors";
+import { asDatabaseUnavailable, DATABASE_UNAVAILABLE_DIGEST, DatabaseUnavailableError, errorMessage, isDatabaseUnavailable } from "@/lib/platform/db/errors";
 
 describe("errorMessage (what the logs print for anything thrown)", () => {
   it("never prints [object Object] or nothing", () => {

@@ -1,11 +1,11 @@
 import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
 import { parseListQuery } from "@/app/(dashboard)/[slug]/settings/api-keys/list-query";
-import { decodeCursor, encodeCursor } from "@/lib/api/cursor";
-import { ApiError } from "@/lib/api/errors";
-import { MAX_BODY_BYTES, readJson } from "@/lib/api/request";
-import { createUsageEventSchema, idSchema } from "@/lib/api/schemas";
-import { createApiKeySchema } from "@/lib/api-keys/schemas";
+import { decodeCursor, encodeCursor, InvalidCursorError } from "@/lib/platform/cursor";
+import { ApiError } from "@/lib/http/errors";
+import { MAX_BODY_BYTES, readJson } from "@/lib/http/request";
+import { createUsageEventSchema, idSchema } from "@/lib/http/schemas";
+import { createApiKeySchema } from "@/lib/domain/api-keys/schemas";
 
 const INVISIBLE_MESSAGE = /can't contain invisible or control characters/;
 
@@ -112,7 +112,7 @@ describe("API input that PostgreSQL would refuse is a validation error", () => {
       "%%%",
       forged("x"),
     ]) {
-      expect(() => decodeCursor(cursor), cursor).toThrow(ApiError);
+      expect(() => decodeCursor(cursor), cursor).toThrow(InvalidCursorError);
     }
   });
 

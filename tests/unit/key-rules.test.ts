@@ -15,8 +15,8 @@ import {
   missingPermissionCause,
   parseRestrictions,
   rollExpiries,
-} from "@/lib/api-keys/rules";
-import { PERMISSIONS, permissionsOf, ROLES, type Permission } from "@/lib/permissions";
+} from "@/lib/domain/api-keys/rules";
+import { PERMISSIONS, permissionsOf, ROLES, type Permission } from "@/lib/domain/permissions";
 
 const role = fc.constantFrom(...ROLES);
 const restriction = fc.option(fc.subarray([...PERMISSIONS]), { nil: null });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { leaveControl, roleChangeEffect, roleControl } from "@/app/(dashboard)/[slug]/settings/members/member-controls";
-import { assignableRoles, ROLES } from "@/lib/permissions";
+import { assignableRoles, ROLES } from "@/lib/domain/permissions";
 
 describe("roleControl", () => {
   const context = { actorUserId: "me", ownerCount: 2 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { organizationSlugOf, settingsPath, switchOrganizationPath } from "@/lib/organization-url";
+import { organizationSlugOf, settingsPath, switchOrganizationPath } from "@/lib/domain/organizations/url";
 
 describe("organization URLs", () => {
   it("reads the organization's slug from a dashboard path, and nothing from other paths", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { assignableRoles, can, canAssignRole, canRemoveMember, PERMISSIONS, permissionsOf, ROLES, type Permission, type Role } from "@/lib/permissions";
+import { assignableRoles, can, canAssignRole, canRemoveMember, PERMISSIONS, permissionsOf, ROLES, type Permission, type Role } from "@/lib/domain/permissions";
 
-// The product spec's table, written out independently of lib/permissions.ts.
+// The product spec's table, written out independently of lib/domain/permissions.ts.
 const SPEC: Record<Permission, Role[]> = {
   "organization:read": ["owner", "admin", "developer", "viewer"],
   "usage:read": ["owner", "admin", "developer", "viewer"],
@@ -33,7 +33,7 @@ describe("permissions", () => {
 });
 
 describe("assignableRoles", () => {
-  // Written out independently of lib/permissions.ts: [actor][current] → roles offered.
+  // Written out independently of lib/domain/permissions.ts: [actor][current] → roles offered.
   const ALL: Role[] = ["owner", "admin", "developer", "viewer"];
   const BELOW_OWNER: Role[] = ["admin", "developer", "viewer"];
   const TABLE: Record<Role, Record<Role | "new", Role[]>> = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ROLL_OVERLAPS } from "@/lib/api-keys/rules";
-import { rollApiKeyFormSchema } from "@/lib/api-keys/schemas";
+import { ROLL_OVERLAPS } from "@/lib/domain/api-keys/rules";
+import { rollApiKeyFormSchema } from "@/lib/domain/api-keys/schemas";
 
 // The Roll action's input: a client sends whatever it likes, and `Number(x)` reads null, "", false,
 // [0] and " 0" as 0, an immediate roll that ends the old key at once.

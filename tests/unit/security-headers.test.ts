@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { API_CONTENT_SECURITY_POLICY, securityHeaders, STRICT_TRANSPORT_SECURITY } from "@/lib/security-headers.mjs";
+import { API_CONTENT_SECURITY_POLICY, securityHeaders, STRICT_TRANSPORT_SECURITY } from "@/lib/http/security-headers.mjs";
 
 const asObject = (headers: ReadonlyArray<readonly [string, string]>) => Object.fromEntries(headers);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import nextConfig from "@/next.config";
-import { checkServerActionRequest, isPossibleServerAction, SERVER_ACTION_BODY_LIMIT } from "@/lib/server-action-request";
+import { checkServerActionRequest, isPossibleServerAction, SERVER_ACTION_BODY_LIMIT } from "@/lib/http/server-action-request";
 
 // What proxy.ts refuses before Next decodes a server action (Next answers each of these with a 500),
 // and what it must let through: the bodies React's client sends for this app's actions.

@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { clientIp } from "@/lib/request-info";
-import { normalizeIp, parseTrustProxy, resolveClientIp } from "@/lib/trust-proxy.mjs";
-import { readEnv } from "@/lib/env";
+import { clientIp } from "@/lib/platform/request-info";
+import { normalizeIp, parseTrustProxy, resolveClientIp } from "@/lib/platform/trust-proxy.mjs";
+import { readEnv } from "@/lib/platform/config";
 
 const resolve = (setting: string | undefined, socket: string | undefined, forwardedFor?: string) =>
   resolveClientIp(parseTrustProxy(setting), socket, forwardedFor);
@@ -122,7 +122,7 @@ describe("TRUST_PROXY as addresses and ranges", () => {
     expect(run.stderr).toMatch(/TRUST_PROXY=true would trust any client/);
   });
 
-  it("lib/env.ts reports a bad TRUST_PROXY as a configuration error", () => {
+  it("lib/platform/config.ts reports a bad TRUST_PROXY as a configuration error", () => {
     expect(() => readEnv({ AUTH_SECRET: "x".repeat(32), TRUST_PROXY: "10.0.0.0/33" })).toThrow(/TRUST_PROXY/);
     expect(() => readEnv({ AUTH_SECRET: "x".repeat(32), TRUST_PROXY: "loopback, 10.0.0.0/8" })).not.toThrow();
   });
@@ -140,7 +140,7 @@ describe("clientIp (what the app reads)", () => {
 
 describe("addressKey (what rate limits count by)", () => {
   it("is the address itself for IPv4, and the /64 for IPv6", async () => {
-    const { addressKey } = await import("@/lib/request-info");
+    const { addressKey } = await import("@/lib/platform/request-info");
     expect(addressKey("203.0.113.7")).toBe("203.0.113.7");
     expect(addressKey("2001:db8:7:1::1")).toBe("2001:db8:7:1::/64");
     expect(addressKey("2001:0DB8:0007:0001:ffff:1:2:3")).toBe("2001:db8:7:1::/64");

@@ -1,6 +1,6 @@
 import { notFound, redirect } from "next/navigation";
-import { settingsPath } from "@/lib/organization-url";
-import { getUserContext, memberIn } from "@/lib/session";
+import { settingsPath } from "@/lib/domain/organizations/url";
+import { getUserContext, memberIn } from "@/lib/auth/context";
 
 // `/{slug}` alone: a member goes to the organization's settings. Any other top-level path that isn't
 // a page also lands here, so anyone else (signed out included) gets the 404 page, not a sign-in form.

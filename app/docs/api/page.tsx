@@ -2,9 +2,9 @@ import type { Metadata } from "next";
 import { headers } from "next/headers";
 import Link from "next/link";
 import { Fragment } from "react";
-import { errorsOf } from "@/lib/api/endpoint";
-import { ENDPOINTS } from "@/lib/api/endpoints";
-import { API_ERROR_HELP, API_ERRORS, type ApiErrorCode } from "@/lib/api/errors";
+import { errorsOf } from "@/lib/http/endpoint";
+import { ENDPOINTS } from "@/lib/http/endpoints";
+import { API_ERROR_HELP, API_ERRORS, type ApiErrorCode } from "@/lib/http/errors";
 import { CodeBlock } from "./code-block";
 import { InlineMarkdown } from "./inline-markdown";
 

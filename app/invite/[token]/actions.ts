@@ -3,7 +3,7 @@
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { NOT_A_FORM, type ActionResult } from "@/lib/action-result";
+import { NOT_A_FORM, type ActionResult } from "@/lib/actions/result";
 import { passwordProblems } from "@/lib/auth/password-policy";
 import { startSession, submittedByScript } from "@/lib/auth/sign-in";
 import {
@@ -14,10 +14,10 @@ import {
   InvitationError,
   joinWithPassword,
   type JoinedOrganization,
-} from "@/lib/invitations";
-import { settingsPath } from "@/lib/organization-url";
-import { clientIp, userAgent } from "@/lib/request-info";
-import { getSignedInUserId } from "@/lib/session";
+} from "@/lib/domain/members/invitations";
+import { settingsPath } from "@/lib/domain/organizations/url";
+import { clientIp, userAgent } from "@/lib/platform/request-info";
+import { getSignedInUserId } from "@/lib/auth/context";
 
 /** What the join form echoes back on a failure: the name (never the password). */
 export type JoinValues = { name: string };
@@ -63,7 +63,7 @@ async function signInAndGo(formData: FormData, joined: JoinedOrganization): Prom
 
 /**
  * "Create account and join" at /invite/{token}: a new account for the invited address, or the
- * existing one when the password is its own (lib/invitations.ts `joinWithPassword`; the answers
+ * existing one when the password is its own (lib/domain/members/invitations.ts `joinWithPassword`; the answers
  * don't say which). The form posts here, so it works before React hydrates and without JavaScript,
  * and the password never travels in a URL.
  */

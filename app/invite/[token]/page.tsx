@@ -1,13 +1,13 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import Link from "next/link";
-import { signedInUser } from "@/lib/accounts";
-import { ensureDatabase } from "@/lib/db";
-import { countInvitationAttempt, findInvitationByToken, InvitationError, type InvitationLookup } from "@/lib/invitations";
-import { settingsPath } from "@/lib/organization-url";
-import { ROLE_LABELS } from "@/lib/permissions";
-import { clientIp } from "@/lib/request-info";
-import { getUserContext } from "@/lib/session";
+import { signedInUser } from "@/lib/auth/accounts";
+import { ensureDatabase } from "@/lib/platform/runtime";
+import { countInvitationAttempt, findInvitationByToken, InvitationError, type InvitationLookup } from "@/lib/domain/members/invitations";
+import { settingsPath } from "@/lib/domain/organizations/url";
+import { ROLE_LABELS } from "@/lib/domain/permissions";
+import { clientIp } from "@/lib/platform/request-info";
+import { getUserContext } from "@/lib/auth/context";
 import { AcceptInvitation, SignOutAndSwitch } from "./accept-invitation";
 import { JoinForm } from "./join-form";
 

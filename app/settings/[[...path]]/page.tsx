@@ -1,6 +1,6 @@
 import { redirect } from "next/navigation";
-import { settingsPath } from "@/lib/organization-url";
-import { lastUsedOrganization, requireUser } from "@/lib/session";
+import { settingsPath } from "@/lib/domain/organizations/url";
+import { lastUsedOrganization, requireUser } from "@/lib/auth/context";
 
 // The dashboard used to live at /settings/…: old links and bookmarks land on the same page of the
 // last-used organization, query string included.

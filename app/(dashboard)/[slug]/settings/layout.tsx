@@ -1,5 +1,5 @@
-import { requireMember } from "@/lib/session";
-import { AppHeader, SkipLink } from "../../app-header";
+import { requireMember } from "@/lib/auth/context";
+import { AppHeader, SkipLink } from "@/components/app-shell/app-header";
 import { SettingsNav } from "./settings-nav";
 
 // Every page under /{slug}/settings belongs to that organization: a slug the user isn't a member of

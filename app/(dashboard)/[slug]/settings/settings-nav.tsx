@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { settingsPath } from "@/lib/organization-url";
+import { settingsPath } from "@/lib/domain/organizations/url";
 import { cn } from "@/lib/utils";
 
 const PAGES = [

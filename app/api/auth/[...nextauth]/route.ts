@@ -1,17 +1,17 @@
 import NextAuth from "next-auth";
 import { getToken } from "next-auth/jwt";
 import { NextRequest } from "next/server";
-import { ApiError } from "@/lib/api/errors";
-import { readLimited } from "@/lib/api/request";
-import { toErrorResponse } from "@/lib/api/with-api-key";
+import { ApiError } from "@/lib/http/errors";
+import { readLimited } from "@/lib/http/request";
+import { toErrorResponse } from "@/lib/http/route";
 import { authOrigin, CALLBACK_URL_COOKIES, csrfTokenIsValid, unusableCallbackCookies, usesSecureCookies } from "@/lib/auth/cookies";
 import { authOptions, readSession } from "@/lib/auth/options";
 import { revokeSession } from "@/lib/auth/sessions";
-import { ensureDatabase } from "@/lib/db";
-import { DatabaseUnavailableError } from "@/lib/db/errors";
-import { env } from "@/lib/env";
-import { requestId } from "@/lib/request-id";
-import { isSameOriginCallbackUrl } from "@/lib/safe-redirect";
+import { ensureDatabase } from "@/lib/platform/runtime";
+import { DatabaseUnavailableError } from "@/lib/platform/db/errors";
+import { env } from "@/lib/platform/config";
+import { requestId } from "@/lib/http/request-id";
+import { isSameOriginCallbackUrl } from "@/lib/http/safe-redirect";
 
 type RouteContext = { params: Promise<{ nextauth: string[] }> };
 

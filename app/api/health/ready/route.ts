@@ -1,7 +1,7 @@
-import { ApiError } from "@/lib/api/errors";
-import { API } from "@/lib/api/endpoints";
-import { route } from "@/lib/api/with-api-key";
-import { ensureDatabase, sql } from "@/lib/db";
+import { ApiError } from "@/lib/http/errors";
+import { API } from "@/lib/http/endpoints";
+import { route } from "@/lib/http/route";
+import { ensureDatabase, sql } from "@/lib/platform/runtime";
 
 export const dynamic = "force-dynamic";
 

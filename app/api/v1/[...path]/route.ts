@@ -1,6 +1,6 @@
-import { API } from "@/lib/api/endpoints";
-import { ApiError } from "@/lib/api/errors";
-import { route } from "@/lib/api/with-api-key";
+import { API } from "@/lib/http/endpoints";
+import { ApiError } from "@/lib/http/errors";
+import { route } from "@/lib/http/route";
 
 function notFound({ request }: { request: Request }): never {
   const { pathname } = new URL(request.url);

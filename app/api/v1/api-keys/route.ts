@@ -1,10 +1,10 @@
-import { decodeCursor, encodeCursor } from "@/lib/api/cursor";
-import { API } from "@/lib/api/endpoints";
-import { ApiError } from "@/lib/api/errors";
-import { apiKeyObject, listObject } from "@/lib/api/serializers";
-import { route } from "@/lib/api/with-api-key";
-import { listApiKeysAfter } from "@/lib/api-keys/store";
-import { ROLE_LABELS } from "@/lib/permissions";
+import { decodeCursor, encodeCursor } from "@/lib/platform/cursor";
+import { API } from "@/lib/http/endpoints";
+import { ApiError } from "@/lib/http/errors";
+import { apiKeyObject, listObject } from "@/lib/http/serializers";
+import { route } from "@/lib/http/route";
+import { listApiKeysAfter } from "@/lib/domain/api-keys/store";
+import { ROLE_LABELS } from "@/lib/domain/permissions";
 
 export const { GET, POST, PUT, PATCH, DELETE } = route(API.apiKeys, {
   GET: async ({ key, query }) => {

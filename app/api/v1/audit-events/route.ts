@@ -1,7 +1,7 @@
-import { API } from "@/lib/api/endpoints";
-import { auditEventObject, listObject } from "@/lib/api/serializers";
-import { route } from "@/lib/api/with-api-key";
-import { listAuditEvents } from "@/lib/audit-log";
+import { API } from "@/lib/http/endpoints";
+import { auditEventObject, listObject } from "@/lib/http/serializers";
+import { route } from "@/lib/http/route";
+import { listAuditEvents } from "@/lib/domain/audit/log";
 
 // The wrapper checks audit_log:read (owners and admins, through the key's restriction); the list
 // is the key's own organization's, whatever the filters name.

@@ -1,5 +1,5 @@
-import { API } from "@/lib/api/endpoints";
-import { route } from "@/lib/api/with-api-key";
+import { API } from "@/lib/http/endpoints";
+import { route } from "@/lib/http/route";
 
 export const { GET, POST, PUT, PATCH, DELETE } = route(API.me, {
   GET: ({ key }) => ({

@@ -1,8 +1,8 @@
-import { decodeCursor, encodeCursor } from "@/lib/api/cursor";
-import { API } from "@/lib/api/endpoints";
-import { listObject, usageEventObject } from "@/lib/api/serializers";
-import { route } from "@/lib/api/with-api-key";
-import { listUsageEvents, recordUsageEvent } from "@/lib/usage";
+import { decodeCursor, encodeCursor } from "@/lib/platform/cursor";
+import { API } from "@/lib/http/endpoints";
+import { listObject, usageEventObject } from "@/lib/http/serializers";
+import { route } from "@/lib/http/route";
+import { listUsageEvents, recordUsageEvent } from "@/lib/domain/usage";
 
 // A test key (sk_test_) reads and writes only test-mode data, a live key only live data.
 export const { GET, POST, PUT, PATCH, DELETE } = route(API.usageEvents, {

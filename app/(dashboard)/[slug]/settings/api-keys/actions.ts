@@ -2,16 +2,15 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { NOT_A_FORM, type ActionResult } from "@/lib/action-result";
-import { sessionActor } from "@/lib/actor";
-import { createApiKeySchema, revokeApiKeySchema, revokeApiKeysSchema, rollApiKeyFormSchema, updateApiKeyFormSchema } from "@/lib/api-keys/schemas";
-import type { ApiKey } from "@/lib/api-keys/key";
-import { checkRestriction, expiresAtFor } from "@/lib/api-keys/rules";
-import { ApiKeyError, createApiKey, revokeApiKey, revokeApiKeys, rollApiKey, updateApiKey, type RevokeActor } from "@/lib/api-keys/store";
-import type { MemberContext } from "@/lib/session";
-import { settingsPath } from "@/lib/organization-url";
-import { memberForAction } from "@/lib/session";
-import { measured } from "@/lib/timing";
+import { NOT_A_FORM, type ActionResult } from "@/lib/actions/result";
+import { sessionActor } from "@/lib/auth/actor";
+import { createApiKeySchema, revokeApiKeySchema, revokeApiKeysSchema, rollApiKeyFormSchema, updateApiKeyFormSchema } from "@/lib/domain/api-keys/schemas";
+import type { ApiKey } from "@/lib/domain/api-keys/key";
+import { checkRestriction, expiresAtFor } from "@/lib/domain/api-keys/rules";
+import { ApiKeyError, createApiKey, revokeApiKey, revokeApiKeys, rollApiKey, updateApiKey, type RevokeActor } from "@/lib/domain/api-keys/store";
+import { type MemberContext, memberForAction } from "@/lib/auth/context";
+import { settingsPath } from "@/lib/domain/organizations/url";
+import { measured } from "@/lib/platform/timing";
 import { logSafe } from "@/lib/validation";
 
 /** The create form's fields as typed (strings from the form), echoed back on a failed submit. */

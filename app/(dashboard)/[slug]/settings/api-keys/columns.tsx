@@ -8,13 +8,13 @@ import { Badge, type BadgeProps } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
 import { Tooltip, TooltipContent, TooltipTrigger } from "@/components/ui/tooltip";
-import { ENVIRONMENT_LABELS, type Environment, type ListApiKeysQuery } from "@/lib/api-keys/schemas";
-import { settingsPath } from "@/lib/organization-url";
-import { DataTableColumnHeader } from "./data-table-column-header";
+import { ENVIRONMENT_LABELS, type Environment, type ListApiKeysQuery } from "@/lib/domain/api-keys/schemas";
+import { settingsPath } from "@/lib/domain/organizations/url";
+import { DataTableColumnHeader } from "@/components/data-table/column-header";
 import { keyState } from "./key-state";
-import { formatDay, formatExact, formatExpiry, formatRelative } from "./time";
-import type { ApiKeyRow } from "@/lib/api-keys/key";
-import { useHydrated } from "./use-hydrated";
+import { formatDay, formatExact, formatExpiry, formatRelative } from "@/components/time";
+import type { ApiKeyRow } from "@/lib/domain/api-keys/key";
+import { useHydrated } from "@/components/use-hydrated";
 
 const ENVIRONMENT_BADGE: Record<Environment, BadgeProps["variant"]> = {
   production: "success",

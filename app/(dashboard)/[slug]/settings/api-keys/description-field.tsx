@@ -4,7 +4,7 @@ import type { Ref } from "react";
 import { FieldError } from "@/components/ui/field-error";
 import { Label } from "@/components/ui/label";
 import { Textarea } from "@/components/ui/textarea";
-import { DESCRIPTION_MAX } from "@/lib/api-keys/schemas";
+import { DESCRIPTION_MAX } from "@/lib/domain/api-keys/schemas";
 import { describedBy } from "@/lib/utils";
 
 /**

@@ -8,8 +8,8 @@ import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } f
 import { FieldError } from "@/components/ui/field-error";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import type { ApiKey, ApiKeyRow } from "@/lib/api-keys/key";
-import { NAME_MAX } from "@/lib/api-keys/schemas";
+import type { ApiKey, ApiKeyRow } from "@/lib/domain/api-keys/key";
+import { NAME_MAX } from "@/lib/domain/api-keys/schemas";
 import { describedBy } from "@/lib/utils";
 import { DescriptionField } from "./description-field";
 import { updateApiKeyAction, type UpdateApiKeyResult, type UpdateApiKeyValues } from "./actions";

@@ -1,5 +1,5 @@
-import type { ApiKeyRow } from "@/lib/api-keys/key";
-import { expiresSoon, isExpired, isInactive } from "@/lib/api-keys/rules";
+import type { ApiKeyRow } from "@/lib/domain/api-keys/key";
+import { expiresSoon, isExpired, isInactive } from "@/lib/domain/api-keys/rules";
 
 export type KeyState = {
   revoked: boolean;
@@ -15,7 +15,7 @@ export type KeyState = {
   live: boolean;
 };
 
-/** A row's state at `now` (the server's clock at render), by the rules in lib/api-keys/rules.ts. */
+/** A row's state at `now` (the server's clock at render), by the rules in lib/domain/api-keys/rules.ts. */
 export function keyState(key: ApiKeyRow, now: number): KeyState {
   const expiresAt = key.expiresAt ? new Date(key.expiresAt) : null;
   const revoked = key.revokedAt !== null;

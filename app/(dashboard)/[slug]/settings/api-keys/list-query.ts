@@ -1,4 +1,4 @@
-import { listApiKeysQuerySchema, type ListApiKeysQuery } from "@/lib/api-keys/schemas";
+import { listApiKeysQuerySchema, type ListApiKeysQuery } from "@/lib/domain/api-keys/schemas";
 
 /** The list's state when the URL says nothing: these values are left out of URLs we build. */
 export const DEFAULT_LIST_QUERY: ListApiKeysQuery = listApiKeysQuerySchema.parse({});

@@ -1,5 +1,5 @@
-import { organizationActivity } from "@/lib/api-keys/request-stats";
-import { maskApiKey } from "@/lib/api-keys/key";
+import { organizationActivity } from "@/lib/domain/api-keys/request-stats";
+import { maskApiKey } from "@/lib/domain/api-keys/key";
 import { RequestsChart } from "./requests-chart";
 
 /**

@@ -1,4 +1,4 @@
-import type { Permission } from "@/lib/permissions";
+import type { Permission } from "@/lib/domain/permissions";
 
 /** What each permission lets a key do, in the product's words: the Restricted checkboxes and badge tooltips. */
 export const PERMISSION_DESCRIPTIONS: Record<Permission, string> = {

@@ -3,7 +3,7 @@
 import { useId, useState } from "react";
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis, type TooltipContentProps } from "recharts";
 import type { NameType, ValueType } from "recharts/types/component/DefaultTooltipContent";
-import type { RequestBucket } from "@/lib/api-keys/request-stats";
+import type { RequestBucket } from "@/lib/domain/api-keys/request-stats";
 import { cn } from "@/lib/utils";
 import { ViewTabs } from "./view-tabs";
 

@@ -15,7 +15,7 @@ import {
 } from "@/components/ui/alert-dialog";
 import { Button } from "@/components/ui/button";
 import { revokeApiKeyAction } from "./actions";
-import type { ApiKeyRow } from "@/lib/api-keys/key";
+import type { ApiKeyRow } from "@/lib/domain/api-keys/key";
 
 /**
  * Confirms and performs a revocation. Stays open (and undismissable) while the action runs, so

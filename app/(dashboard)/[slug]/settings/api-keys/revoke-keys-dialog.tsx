@@ -14,7 +14,7 @@ import {
   AlertDialogTitle,
 } from "@/components/ui/alert-dialog";
 import { Button } from "@/components/ui/button";
-import type { ApiKeyRow } from "@/lib/api-keys/key";
+import type { ApiKeyRow } from "@/lib/domain/api-keys/key";
 import { revokeApiKeysAction } from "./actions";
 
 const plural = (n: number, one: string, many: string) => (n === 1 ? one : many);

@@ -16,8 +16,8 @@ import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Label } from "@/components/ui/label";
 import { RadioGroup, RadioGroupItem } from "@/components/ui/radio-group";
-import type { ApiKey, ApiKeyRow } from "@/lib/api-keys/key";
-import { ROLL_OVERLAPS } from "@/lib/api-keys/rules";
+import type { ApiKey, ApiKeyRow } from "@/lib/domain/api-keys/key";
+import { ROLL_OVERLAPS } from "@/lib/domain/api-keys/rules";
 import { rollApiKeyAction } from "./actions";
 import { SaveKeyDialogContent } from "./save-key-dialog";
 

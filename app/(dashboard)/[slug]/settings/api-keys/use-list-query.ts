@@ -2,7 +2,7 @@
 
 import { usePathname, useRouter } from "next/navigation";
 import { useCallback, useEffect, useOptimistic, useRef, useTransition } from "react";
-import type { ListApiKeysQuery } from "@/lib/api-keys/schemas";
+import type { ListApiKeysQuery } from "@/lib/domain/api-keys/schemas";
 import { listQueryHref } from "./list-query";
 
 type NavigateOptions = {

@@ -1,7 +1,7 @@
 import "server-only";
-import { auditLogCsvStream, type AuditLogFilters } from "@/lib/audit-log";
-import type { AuditAction } from "@/lib/audit";
-import type { MemberContext } from "@/lib/session";
+import { auditLogCsvStream, type AuditLogFilters } from "@/lib/domain/audit/log";
+import type { AuditAction } from "@/lib/domain/audit/events";
+import type { MemberContext } from "@/lib/auth/context";
 import { endOfDay, startOfDay, type AuditLogQuery } from "./query";
 
 /** The URL's filters as lib/audit-log reads them: the date range in whole UTC days, both ends included. */

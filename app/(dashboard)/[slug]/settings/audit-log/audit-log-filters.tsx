@@ -8,7 +8,7 @@ import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { NativeSelect, NativeSelectOption } from "@/components/ui/native-select";
-import { EXPOSED_KEY_REPORT } from "@/lib/audit-filters";
+import { EXPOSED_KEY_REPORT } from "@/lib/domain/audit/filters";
 import { auditLogHref, hasFilters, type AuditLogQuery } from "./query";
 
 type Person = { id: string; name: string; email: string };

@@ -5,10 +5,10 @@ import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { Tooltip, TooltipContent, TooltipTrigger } from "@/components/ui/tooltip";
-import type { AuditLogActor, AuditLogEntry } from "@/lib/audit-log";
-import { settingsPath } from "@/lib/organization-url";
-import { formatExact, formatRelative } from "../api-keys/time";
-import { useHydrated } from "../api-keys/use-hydrated";
+import type { AuditLogActor, AuditLogEntry } from "@/lib/domain/audit/log";
+import { settingsPath } from "@/lib/domain/organizations/url";
+import { formatExact, formatRelative } from "@/components/time";
+import { useHydrated } from "@/components/use-hydrated";
 
 /** "3 minutes ago", with the exact local time and its zone on hover or focus (as in the key list). */
 function EventTime({ iso, now }: { iso: string; now: number }) {

@@ -1,6 +1,6 @@
 import { notFound } from "next/navigation";
-import { canReadAuditLog } from "@/lib/audit-log";
-import { requireMember } from "@/lib/session";
+import { canReadAuditLog } from "@/lib/domain/audit/log";
+import { requireMember } from "@/lib/auth/context";
 
 // The permission check sits here, above the page's loading boundary: a member without
 // audit_log:read gets the app's 404 page with a real 404 status, before anything is streamed.

@@ -2,11 +2,11 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
 import { Button } from "@/components/ui/button";
-import { ApiError } from "@/lib/api/errors";
-import { AUDIT_ACTIONS } from "@/lib/audit";
-import { canReadAuditLog, describeActorFilter, listAuditActorChoices, loadAuditLog, type AuditLogPage } from "@/lib/audit-log";
-import { settingsPath } from "@/lib/organization-url";
-import { requireMember } from "@/lib/session";
+import { InvalidCursorError } from "@/lib/platform/cursor";
+import { AUDIT_ACTIONS } from "@/lib/domain/audit/events";
+import { canReadAuditLog, describeActorFilter, listAuditActorChoices, loadAuditLog, type AuditLogPage } from "@/lib/domain/audit/log";
+import { settingsPath } from "@/lib/domain/organizations/url";
+import { requireMember } from "@/lib/auth/context";
 import { toAuditLogFilters } from "./audit-log-data";
 import { AuditLogFilters } from "./audit-log-filters";
 import { AuditLogTable } from "./audit-log-table";
@@ -46,7 +46,7 @@ export default async function AuditLogPageRoute({
     });
   } catch (error) {
     // A cursor edited by hand: start again from the newest events of the same filters.
-    if (error instanceof ApiError && error.code === "invalid_request") redirect(auditLogHref(path, filters));
+    if (error instanceof InvalidCursorError) redirect(auditLogHref(path, filters));
     throw error;
   }
   if (!page) notFound();

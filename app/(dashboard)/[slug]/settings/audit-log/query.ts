@@ -3,7 +3,7 @@
 
 export type AuditLogQuery = {
   action?: string;
-  /** A user id, `api_key:<id>` or `exposed_key_report` (lib/audit-filters.ts). */
+  /** A user id, `api_key:<id>` or `exposed_key_report` (lib/domain/audit/filters.ts). */
   actor?: string;
   /** YYYY-MM-DD, UTC, inclusive. */
   from?: string;

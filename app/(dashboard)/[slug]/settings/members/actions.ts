@@ -3,12 +3,12 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { safeId } from "@/lib/validation";
-import type { ActionResult } from "@/lib/action-result";
-import { sessionActor } from "@/lib/actor";
-import { changeMemberRole, leaveOrganization, MemberError, removeMember } from "@/lib/members";
-import { settingsPath } from "@/lib/organization-url";
-import { ROLES } from "@/lib/permissions";
-import { memberForAction } from "@/lib/session";
+import type { ActionResult } from "@/lib/actions/result";
+import { sessionActor } from "@/lib/auth/actor";
+import { changeMemberRole, leaveOrganization, MemberError, removeMember } from "@/lib/domain/members/members";
+import { settingsPath } from "@/lib/domain/organizations/url";
+import { ROLES } from "@/lib/domain/permissions";
+import { memberForAction } from "@/lib/auth/context";
 
 const membershipId = safeId;
 const changeRoleSchema = z.object({ membershipId, role: z.enum(ROLES, { message: "Choose a role." }) });
@@ -70,7 +70,7 @@ export async function removeMemberAction(input: OnPage & { membershipId: string 
 
 /**
  * The signed-in member leaves the organization the page shows. No permission is needed beyond
- * membership; the last owner is refused (by lib/members.ts, in the same transaction).
+ * membership; the last owner is refused (by lib/domain/members/members.ts, in the same transaction).
  */
 export async function leaveOrganizationAction(input: OnPage): Promise<ActionResult<{ revokedKeys: number; remainingOrganizations: number }>> {
   const access = await memberForAction(organizationOf(input));

@@ -2,11 +2,11 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { NOT_A_FORM, type ActionResult } from "@/lib/action-result";
-import { sessionActor } from "@/lib/actor";
-import { createInvitation, createInvitationSchema, InvitationError, revokeInvitation, type InvitationView } from "@/lib/invitations";
-import { settingsPath } from "@/lib/organization-url";
-import { memberForAction } from "@/lib/session";
+import { NOT_A_FORM, type ActionResult } from "@/lib/actions/result";
+import { sessionActor } from "@/lib/auth/actor";
+import { createInvitation, createInvitationSchema, InvitationError, revokeInvitation, type InvitationView } from "@/lib/domain/members/invitations";
+import { settingsPath } from "@/lib/domain/organizations/url";
+import { memberForAction } from "@/lib/auth/context";
 import { safeId } from "@/lib/validation";
 
 /** The invite form's fields as typed, echoed back on a failed submit. */

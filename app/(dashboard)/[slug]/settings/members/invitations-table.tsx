@@ -17,8 +17,8 @@ import {
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import type { InvitationView } from "@/lib/invitations";
-import { ROLE_LABELS, type Role } from "@/lib/permissions";
+import type { InvitationView } from "@/lib/domain/members/invitations";
+import { ROLE_LABELS, type Role } from "@/lib/domain/permissions";
 import { revokeInvitationAction } from "./invitation-actions";
 
 const HEAD = "h-11 px-4 text-muted-foreground";

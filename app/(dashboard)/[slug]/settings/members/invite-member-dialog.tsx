@@ -10,7 +10,7 @@ import { FieldError } from "@/components/ui/field-error";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { NativeSelect, NativeSelectOption } from "@/components/ui/native-select";
-import { ROLE_LABELS, type Role } from "@/lib/permissions";
+import { ROLE_LABELS, type Role } from "@/lib/domain/permissions";
 import { inviteMemberAction, type InviteMemberResult, type InviteMemberValues } from "./invitation-actions";
 
 type Organization = { slug: string; name: string };

@@ -1,8 +1,8 @@
-import { effectivePermissions } from "@/lib/api-keys/rules";
-import { assignableRoles, canRemoveMember, ROLE_LABELS, ROLES, type Permission, type Role } from "@/lib/permissions";
+import { effectivePermissions } from "@/lib/domain/api-keys/rules";
+import { assignableRoles, canRemoveMember, ROLE_LABELS, ROLES, type Permission, type Role } from "@/lib/domain/permissions";
 
-// What the table offers each row. The rules are lib/permissions.ts's (`assignableRoles`, the same
-// function lib/members.ts checks with), so nobody is offered a control that would fail; the server
+// What the table offers each row. The rules are lib/domain/permissions.ts's (`assignableRoles`, the same
+// function lib/domain/members/members.ts checks with), so nobody is offered a control that would fail; the server
 // actions check every rule again, in a transaction, and have the last word.
 
 export type RoleControl =
@@ -83,7 +83,7 @@ function sentencesFor(sets: Permission[][], total: number, verb: "lose" | "gain"
 
 /**
  * What a role change does to the member's active keys, each being its restriction ∩ the role
- * (lib/api-keys/rules.ts `effectivePermissions`): the permissions lost and gained at once, and
+ * (lib/domain/api-keys/rules.ts `effectivePermissions`): the permissions lost and gained at once, and
  * that a restricted key never gains beyond its restriction.
  */
 export function roleChangeEffect(from: Role, to: Role, keys: readonly (Permission[] | null)[]): string {

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import { Info } from "lucide-react";
-import { invitableRoles, listPendingInvitations } from "@/lib/invitations";
-import { listMembers } from "@/lib/members";
-import { requireMember } from "@/lib/session";
+import { invitableRoles, listPendingInvitations } from "@/lib/domain/members/invitations";
+import { listMembers } from "@/lib/domain/members/members";
+import { requireMember } from "@/lib/auth/context";
 import { InvitationsTable } from "./invitations-table";
 import { InviteMemberDialog } from "./invite-member-dialog";
 import { MembersTable } from "./members-table";

@@ -14,7 +14,7 @@ import {
 } from "@/components/ui/alert-dialog";
 import { NativeSelect, NativeSelectOption } from "@/components/ui/native-select";
 import { Tooltip, TooltipContent, TooltipTrigger } from "@/components/ui/tooltip";
-import { isRole, ROLE_LABELS, type Permission, type Role } from "@/lib/permissions";
+import { isRole, ROLE_LABELS, type Permission, type Role } from "@/lib/domain/permissions";
 import { changeMemberRoleAction } from "./actions";
 import { roleChangeEffect, type RoleControl } from "./member-controls";
 

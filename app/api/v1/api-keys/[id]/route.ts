@@ -1,8 +1,8 @@
-import { API } from "@/lib/api/endpoints";
-import { keyActor } from "@/lib/api/key-actor";
-import { apiKeyObject } from "@/lib/api/serializers";
-import { route } from "@/lib/api/with-api-key";
-import { readApiKey, revokeApiKey, updateApiKey } from "@/lib/api-keys/store";
+import { API } from "@/lib/http/endpoints";
+import { keyActor } from "@/lib/http/key-actor";
+import { apiKeyObject } from "@/lib/http/serializers";
+import { route } from "@/lib/http/route";
+import { readApiKey, revokeApiKey, updateApiKey } from "@/lib/domain/api-keys/store";
 
 // Your own key needs the route's permission, anyone else's api_keys:manage (checked in the store).
 export const { GET, POST, PUT, PATCH, DELETE } = route(API.apiKey, {

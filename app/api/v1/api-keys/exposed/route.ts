@@ -1,8 +1,8 @@
-import { API } from "@/lib/api/endpoints";
-import { route, withDatabase } from "@/lib/api/with-api-key";
-import { parseApiKey } from "@/lib/api-keys/format";
-import { revokeExposedKey } from "@/lib/api-keys/store";
-import { userAgent } from "@/lib/request-info";
+import { API } from "@/lib/http/endpoints";
+import { route, withDatabase } from "@/lib/http/route";
+import { parseApiKey } from "@/lib/domain/api-keys/format";
+import { revokeExposedKey } from "@/lib/domain/api-keys/store";
+import { userAgent } from "@/lib/platform/request-info";
 
 export const { GET, POST, PUT, PATCH, DELETE } = route(API.exposedKey, {
   // One answer whatever the key was (active, revoked, unknown, malformed): a reporter, or someone

@@ -1,6 +1,6 @@
-import { API } from "@/lib/api/endpoints";
-import { ApiError } from "@/lib/api/errors";
-import { route } from "@/lib/api/with-api-key";
+import { API } from "@/lib/http/endpoints";
+import { ApiError } from "@/lib/http/errors";
+import { route } from "@/lib/http/route";
 
 export const { GET, POST, PUT, PATCH, DELETE } = route(API.organization, {
   GET: ({ key, params }) => {

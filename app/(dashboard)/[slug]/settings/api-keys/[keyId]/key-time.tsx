@@ -1,7 +1,7 @@
 "use client";
 
-import { formatDay, formatExact, formatExpiry } from "../time";
-import { useHydrated } from "../use-hydrated";
+import { formatDay, formatExact, formatExpiry } from "@/components/time";
+import { useHydrated } from "@/components/use-hydrated";
 
 /** A date (or "in 3 days" / "5 minutes ago"), with the exact local time on hover. */
 export function KeyTime({ iso, now, relative }: { iso: string; now: number; relative?: boolean }) {

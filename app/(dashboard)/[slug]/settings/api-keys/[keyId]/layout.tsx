@@ -1,7 +1,7 @@
 import { notFound } from "next/navigation";
-import { ApiKeyError, readApiKey } from "@/lib/api-keys/store";
-import { permissionsOf } from "@/lib/permissions";
-import { requireMember } from "@/lib/session";
+import { ApiKeyError, readApiKey } from "@/lib/domain/api-keys/store";
+import { permissionsOf } from "@/lib/domain/permissions";
+import { requireMember } from "@/lib/auth/context";
 
 // Who may see the key is decided here, above the page's loading boundary: another member's key
 // (without api_keys:manage), another organization's or a made-up id gets the app's 404 page with

@@ -1,6 +1,6 @@
 import type { NextRequest } from "next/server";
-import { AUDIT_ACTIONS } from "@/lib/audit";
-import { getUserContext, memberIn } from "@/lib/session";
+import { AUDIT_ACTIONS } from "@/lib/domain/audit/events";
+import { getUserContext, memberIn } from "@/lib/auth/context";
 import { auditLogCsvResponse } from "../audit-log-data";
 import { parseAuditLogQuery } from "../query";
 

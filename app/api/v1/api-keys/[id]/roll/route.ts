@@ -1,8 +1,8 @@
-import { API } from "@/lib/api/endpoints";
-import { keyActor } from "@/lib/api/key-actor";
-import { apiKeyObject } from "@/lib/api/serializers";
-import { route } from "@/lib/api/with-api-key";
-import { rollApiKey } from "@/lib/api-keys/store";
+import { API } from "@/lib/http/endpoints";
+import { keyActor } from "@/lib/http/key-actor";
+import { apiKeyObject } from "@/lib/http/serializers";
+import { route } from "@/lib/http/route";
+import { rollApiKey } from "@/lib/domain/api-keys/store";
 
 export const { GET, POST, PUT, PATCH, DELETE } = route(API.rollApiKey, {
   // The only response that ever holds the new key's secret (like creation in the dashboard).

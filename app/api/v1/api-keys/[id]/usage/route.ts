@@ -1,7 +1,7 @@
-import { API } from "@/lib/api/endpoints";
-import { route } from "@/lib/api/with-api-key";
-import { keyDailyUsage } from "@/lib/api-keys/request-stats";
-import { readApiKey } from "@/lib/api-keys/store";
+import { API } from "@/lib/http/endpoints";
+import { route } from "@/lib/http/route";
+import { keyDailyUsage } from "@/lib/domain/api-keys/request-stats";
+import { readApiKey } from "@/lib/domain/api-keys/store";
 
 // Who may read a key's usage is who may read the key (GET /api-keys/{id}): your own with
 // api_keys:read, another member's with api_keys:manage; another organization's key is not found.
