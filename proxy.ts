@@ -110,7 +110,7 @@ export const config = {
   // (repairAuthCookies): Next buffers a copy of the body for the proxy, and the routes' own running
   // limit must see a 100 MB upload to refuse it early.
   matcher: [
-    "/((?!api/|_next/static|_next/image|favicon\\.ico$|icon\\.svg$).*)",
+    "/((?!api/|_next/static|_next/image|favicon\\.ico$|icon\\.svg$|robots\\.txt$).*)",
     { source: "/api/auth/:path*", has: [{ type: "cookie", key: "next-auth.callback-url" }] },
     { source: "/api/auth/:path*", has: [{ type: "cookie", key: "__Secure-next-auth.callback-url" }] },
   ],

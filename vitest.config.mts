@@ -38,6 +38,8 @@ export default defineConfig({
               test: {
                 name: "postgres",
                 include: integration,
+                // It spawns processes around the embedded database's lock: no PostgreSQL in it, so it runs once, under pglite.
+                exclude: ["tests/integration/db-lock.test.ts"],
                 // One fresh database per run (created and dropped by the global setup).
                 globalSetup: ["tests/setup/postgres-global.ts"],
                 setupFiles: ["tests/setup/postgres-file.ts"],

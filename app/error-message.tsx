@@ -1,9 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useSyncExternalStore } from "react";
-
-const subscribeNever = () => () => {};
+import { useHydrated } from "@/components/use-hydrated";
 
 /**
  * The branded body of both error boundaries. The reference is what a support request should
@@ -11,11 +9,9 @@ const subscribeNever = () => () => {};
  * Next logs next to the server-side error.
  */
 export function ErrorMessage({ digest, reset }: { digest?: string; reset: () => void }) {
-  const requestId = useSyncExternalStore(
-    subscribeNever,
-    () => document.body.dataset.requestId ?? null,
-    () => null,
-  );
+  // Read from the document once hydrated: the server's markup has no body to ask.
+  const hydrated = useHydrated();
+  const requestId = hydrated ? (document.body.dataset.requestId ?? null) : null;
   const reference = requestId ?? digest ?? null;
   return (
     <main id="main" className="mx-auto flex min-h-screen w-full max-w-xl flex-col items-start justify-center gap-4 px-4 py-16">

@@ -1,6 +1,7 @@
-// Prints bench/results/latest.json (or the file given) as the Markdown table of the README's
-// "Performance" section:  npx tsx bench/markdown.ts [file]
-import { readFileSync } from "node:fs";
+// Prints bench/results/latest.json (or the file given) as the Markdown table of docs/performance.md:
+//   npx tsx bench/markdown.ts [file]           prints it
+//   npx tsx bench/markdown.ts --write [file]   replaces the table between the markers in docs/performance.md
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fmt, ROOT, type Row } from "./lib";
 
@@ -15,7 +16,9 @@ type Report = {
   rows: Row[];
 };
 
-const file = process.argv[2] ?? path.join(ROOT, "bench/results/latest.json");
+const args = process.argv.slice(2);
+const write = args.includes("--write");
+const file = args.find((a) => a !== "--write") ?? path.join(ROOT, "bench/results/latest.json");
 const report = JSON.parse(readFileSync(file, "utf8")) as Report;
 const value = (r: Row) => {
   const digits = r.unit === "×" ? 3 : r.unit === "req/s" || r.unit === "" || r.unit === "rows" ? 0 : 2;
@@ -33,4 +36,17 @@ const lines = [
       `| ${escape(r.section.split(" ")[0] ?? "")} | ${escape(r.metric)} | ${escape(value(r))}${r.note ? ` <br><sub>${escape(r.note)}</sub>` : ""} | ${escape(r.target ?? "")} | ${r.pass === undefined ? "" : r.pass ? "PASS" : "**FAIL**"} |`,
   ),
 ];
-console.log(lines.join("\n"));
+const table = lines.join("\n");
+
+// The generated block: from the line after `<!-- latest table…-->` up to `<!-- /latest table -->`.
+const TARGET = path.join(ROOT, "docs/performance.md");
+const BLOCK = /(<!-- latest table[^\n]*-->\n)[\s\S]*?(\n<!-- \/latest table -->)/;
+
+if (write) {
+  const doc = readFileSync(TARGET, "utf8");
+  if (!BLOCK.test(doc)) throw new Error(`${TARGET}: no <!-- latest table … --> … <!-- /latest table --> markers`);
+  writeFileSync(TARGET, doc.replace(BLOCK, (_, open: string, close: string) => `${open}${table}${close}`));
+  console.log(`wrote the table into ${path.relative(ROOT, TARGET)}`);
+} else {
+  console.log(table);
+}

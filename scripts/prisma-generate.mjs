@@ -1,5 +1,5 @@
 // `prisma generate` never runs the schema engine, but the CLI insists on finding one before any
-// command. Where it cannot be downloaded, point it at any existing file (see README).
+// command. Where it cannot be downloaded, point it at any existing file (see docs/operations.md).
 import { spawnSync } from "node:child_process";
 
 const env = { ...process.env, PRISMA_HIDE_UPDATE_MESSAGE: "1", CHECKPOINT_DISABLE: "1" };

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { formatDay } from "@/components/time";
 import { Badge } from "@/components/ui/badge";
 import { getAccount } from "@/lib/auth/accounts";
 import { ensureDatabase } from "@/lib/platform/runtime";
@@ -12,7 +13,6 @@ import { ChangePasswordForm } from "./change-password-form";
 
 export const metadata: Metadata = { title: "Account" };
 
-const DAY = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" });
 
 /**
  * The signed-in person's own page: it belongs to no organization, and someone who left their last
@@ -58,7 +58,7 @@ export default async function AccountPage() {
               <span className="text-muted-foreground block text-xs">Your email is how you sign in; it can&apos;t be changed here.</span>
             </dd>
             <dt className="text-muted-foreground">Member since</dt>
-            <dd>{DAY.format(new Date(account.createdAt))}</dd>
+            <dd>{formatDay(account.createdAt, false)}</dd>
           </dl>
         </section>
 
@@ -79,7 +79,7 @@ export default async function AccountPage() {
                       {organization.name}
                     </Link>
                     <p className="text-muted-foreground text-xs">
-                      /{organization.slug} · joined {DAY.format(new Date(organization.joinedAt))}
+                      /{organization.slug} · joined {formatDay(organization.joinedAt, false)}
                     </p>
                   </div>
                   <Badge variant={organization.role === "owner" ? "default" : "secondary"}>{ROLE_LABELS[organization.role]}</Badge>

@@ -1,12 +1,12 @@
 "use server";
 
-import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { NOT_A_FORM, type ActionResult } from "@/lib/actions/result";
-import { AccountError, signUp } from "@/lib/auth/accounts";
+import { defineFormAction, text, type FormAction } from "@/lib/actions/define-action";
+import type { ActionResult } from "@/lib/actions/result";
+import { signUp } from "@/lib/auth/accounts";
 import { startSession, submittedByScript } from "@/lib/auth/sign-in";
 import { settingsPath } from "@/lib/domain/organizations/url";
-import { clientIp, userAgent } from "@/lib/platform/request-info";
+import { logSafe } from "@/lib/validation";
 
 /** What the form echoes back on a failure (never the password). */
 export type SignUpValues = { name: string; email: string; organizationName: string };
@@ -18,34 +18,30 @@ export type SignUpResult = ActionResult<{ email: string; next: string }, SignUpV
  * HTML submission (no JavaScript yet) is redirected to the new organization; the hydrated form
  * navigates itself.
  */
-export async function signUpAction(_previous: SignUpResult | null, formData: FormData): Promise<SignUpResult> {
-  if (!(formData instanceof FormData)) return { ok: false, message: NOT_A_FORM };
-  const text = (name: string) => {
-    const value = formData.get(name);
-    return typeof value === "string" ? value : "";
-  };
-  const values: SignUpValues = { name: text("name"), email: text("email"), organizationName: text("organizationName") };
-  const h = await headers();
-  let created: Awaited<ReturnType<typeof signUp>>;
-  try {
-    created = await signUp({ ...values, password: text("password"), actor: { ip: clientIp(h), userAgent: userAgent(h) } });
-  } catch (error) {
-    if (error instanceof AccountError) {
-      return error.field
-        ? { ok: false, message: "Check the highlighted fields.", fieldErrors: { [error.field]: [error.message] }, values }
-        : { ok: false, message: error.message, values };
+export const signUpAction: FormAction<SignUpResult> = defineFormAction(
+  {
+    label: "[signup]",
+    access: "public",
+    fields: (formData) => ({
+      name: text(formData, "name"),
+      email: text(formData, "email"),
+      organizationName: text(formData, "organizationName"),
+      password: text(formData, "password"),
+    }),
+    values: ({ name, email, organizationName }): SignUpValues => ({ name, email, organizationName }),
+    fallback: "Your account could not be created. Nothing was saved; try again.",
+  },
+  async ({ actor, input, values, form }) => {
+    const created = await signUp({ ...values, password: input.password, actor });
+    let next = settingsPath(created.organization.slug);
+    try {
+      await startSession({ id: created.userId, email: created.email, name: values.name.trim() });
+    } catch (error) {
+      // The account exists: the sign-in page takes it from here.
+      console.error(`[signup] signing in failed: ${logSafe(error)}`);
+      next = "/login";
     }
-    console.error("[signup] failed", error instanceof Error ? error.message : error);
-    return { ok: false, message: "Your account could not be created. Nothing was saved; try again.", values };
-  }
-  let next = settingsPath(created.organization.slug);
-  try {
-    await startSession({ id: created.userId, email: created.email, name: values.name.trim() });
-  } catch (error) {
-    // The account exists: the sign-in page takes it from here.
-    console.error("[signup] signing in failed", error instanceof Error ? error.message : error);
-    next = "/login";
-  }
-  if (submittedByScript(formData)) return { ok: true, data: { email: created.email, next } };
-  redirect(next);
-}
+    if (submittedByScript(form)) return { email: created.email, next };
+    redirect(next);
+  },
+);

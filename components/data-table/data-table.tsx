@@ -10,6 +10,7 @@ import {
   type SortingState,
   type TableMeta,
   type Updater,
+  type VisibilityState,
 } from "@tanstack/react-table";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { cn } from "@/lib/utils";
@@ -31,8 +32,17 @@ declare module "@tanstack/react-table" {
   interface TableMeta<TData extends RowData> {
     /** Server time (ms) at render: relative times are measured against it, so hydration matches. */
     now?: number;
+    /** What a table's static columns need from their owner (permissions, handlers): see `tableContext`. */
+    context?: unknown;
   }
 }
+
+/** The `context` a table's owner passed in `meta`, typed by the columns that read it. */
+export function tableContext<TContext>(table: { options: { meta?: { context?: unknown } } }): TContext {
+  return table.options.meta?.context as TContext;
+}
+
+const NO_SORTING: SortingState = [];
 
 const PINNED = "sm:sticky sm:right-0 sm:bg-background sm:shadow-[-1px_0_0_var(--border)]";
 // Opaque, yet the same shade as the header row's translucent bg-muted/40.
@@ -44,9 +54,16 @@ type DataTableProps<TData, TValue> = {
   getRowId: (row: TData) => string;
   /** The table's accessible name. */
   label: string;
-  /** Sorting is done by the database: the table only shows and reports it. */
-  sorting: SortingState;
-  onSortingChange: (sorting: SortingState) => void;
+  /** Sorting is done by the database: the table only shows and reports it. None when omitted. */
+  sorting?: SortingState;
+  onSortingChange?: (sorting: SortingState) => void;
+  /**
+   * Columns are a static list; the ones that depend on the view or the viewer's role are hidden
+   * here (by column id) rather than left out of the list.
+   */
+  columnVisibility?: VisibilityState;
+  /** Rows become cards below `sm` (see globals.css); off for tables that scroll sideways instead. */
+  stacked?: boolean;
   /** Rendered in a full-width row when there are no rows. */
   empty?: React.ReactNode;
   /**
@@ -72,8 +89,10 @@ export function DataTable<TData, TValue>({
   data,
   getRowId,
   label,
-  sorting,
+  sorting = NO_SORTING,
   onSortingChange,
+  columnVisibility,
+  stacked = true,
   empty,
   meta,
   rowSelection,
@@ -93,9 +112,9 @@ export function DataTable<TData, TValue>({
     manualFiltering: true,
     enableMultiSort: false,
     enableRowSelection: rowSelection ? (row) => canSelectRow?.(row.original) ?? true : false,
-    state: { sorting, rowSelection: rowSelection ?? {} },
+    state: { sorting, rowSelection: rowSelection ?? {}, columnVisibility: columnVisibility ?? {} },
     onSortingChange: (updater: Updater<SortingState>) =>
-      onSortingChange(typeof updater === "function" ? updater(sorting) : updater),
+      onSortingChange?.(typeof updater === "function" ? updater(sorting) : updater),
     onRowSelectionChange: (updater: Updater<RowSelectionState>) =>
       onRowSelectionChange?.(typeof updater === "function" ? updater(rowSelection ?? {}) : updater),
   });
@@ -104,7 +123,7 @@ export function DataTable<TData, TValue>({
 
   return (
     <div className={cn("overflow-hidden rounded-lg border bg-background", className)}>
-      <Table aria-label={label} data-stacked="">
+      <Table aria-label={label} data-stacked={stacked ? "" : undefined}>
         <TableHeader className="bg-muted/40">
           {table.getHeaderGroups().map((headerGroup) => (
             <TableRow key={headerGroup.id} className="hover:bg-transparent">
@@ -143,10 +162,12 @@ export function DataTable<TData, TValue>({
                 {row.getVisibleCells().map((cell) => {
                   const columnMeta = cell.column.columnDef.meta;
                   const header = cell.column.columnDef.header;
+                  // An empty `label` means the card shows the value alone (a member's name and email).
+                  const cardLabel = columnMeta?.label ?? (typeof header === "string" ? header : undefined);
                   return (
                     <TableCell
                       key={cell.id}
-                      data-label={columnMeta?.label ?? (typeof header === "string" ? header : undefined)}
+                      data-label={cardLabel || undefined}
                       data-span={columnMeta?.fullWidth ? "full" : undefined}
                       className={cn("px-3 py-3", columnMeta?.pinned && PINNED, columnMeta?.className)}
                     >
@@ -158,7 +179,7 @@ export function DataTable<TData, TValue>({
             ))
           ) : (
             <TableRow className="hover:bg-transparent">
-              <TableCell colSpan={columns.length} data-span="full" className="h-40 px-4 text-center whitespace-normal">
+              <TableCell colSpan={table.getVisibleLeafColumns().length} data-span="full" className="h-40 px-4 text-center whitespace-normal">
                 {empty}
               </TableCell>
             </TableRow>

@@ -4,6 +4,7 @@ import { ChevronLeft, ChevronRight } from "lucide-react";
 import { useId } from "react";
 import { Button } from "@/components/ui/button";
 import { NativeSelect, NativeSelectOption } from "@/components/ui/native-select";
+import { formatCount } from "@/components/time";
 
 export const PAGE_SIZES = [10, 25, 50, 100] as const;
 
@@ -18,8 +19,11 @@ export function DataTablePagination({
   onPrevious,
   onNext,
   onPageSizeChange,
+  noun = ["key", "keys"],
 }: {
   total: number;
+  /** What a row is, singular and plural: "1 key", "25 keys". */
+  noun?: readonly [string, string];
   page: number;
   pageCount: number;
   pageSize: number;
@@ -33,7 +37,7 @@ export function DataTablePagination({
   return (
     <div className="flex flex-col gap-3 text-sm sm:flex-row sm:items-center sm:justify-between">
       <p className="text-muted-foreground" aria-live="polite">
-        {total === 1 ? "1 key" : `${total.toLocaleString("en-US")} keys`}
+        {total === 1 ? `1 ${noun[0]}` : `${formatCount(total)} ${noun[1]}`}
       </p>
       <div className="flex flex-wrap items-center gap-x-6 gap-y-3">
         <div className="flex items-center gap-2">

@@ -10,3 +10,6 @@ export type ActionResult<T = undefined, Values = never> =
 
 /** Server actions take whatever a client sends: a form action's second argument may be no form at all. */
 export const NOT_A_FORM = "The form could not be read. Reload the page and submit it again.";
+
+/** An object action's argument that isn't one (null, a string, an array): what a hand-made request may send. */
+export const NOT_AN_INPUT = "The request could not be read. Reload the page and try again.";

@@ -10,7 +10,7 @@ import { env } from "@/lib/platform/config";
 import { accountNameSchema, invitationEmail, PASSWORD_HASH_COST } from "@/lib/domain/members/invitations";
 import { createOrganization, OrganizationError } from "@/lib/domain/organizations/organizations";
 import { deriveSlug, organizationNameSchema } from "@/lib/domain/organizations/slug";
-import { createLimiter, isRateLimited } from "@/lib/platform/rate-limit";
+import { isRateLimited } from "@/lib/platform/rate-limit";
 import { addressKey } from "@/lib/platform/request-info";
 import type { AuditActor } from "@/lib/domain/audit/events";
 import type { RateLimiterAbstract } from "rate-limiter-flexible";

@@ -1,25 +1,23 @@
 import type { NextRequest } from "next/server";
-import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import type { z } from "zod";
 import { blockedForMs, countRequest, ensureDatabase, recordAuthFailure, recordKeyUse, runtime, verifyApiKey } from "@/lib/platform/runtime";
-import { ApiKeyError, type ApiKeyErrorCode } from "@/lib/domain/api-keys/store";
 import { missingPermissionCause } from "@/lib/domain/api-keys/rules";
 import { type VerifiedKey } from "@/lib/domain/api-keys/verify";
-import { isDatabaseUnavailable } from "@/lib/platform/db/errors";
 import { ROLE_LABELS, type Permission } from "@/lib/domain/permissions";
-import { InvalidCursorError } from "@/lib/platform/cursor";
 import { isRateLimited } from "@/lib/platform/rate-limit";
 import { addressKey, clientIp, userAgent } from "@/lib/platform/request-info";
 import { requestId as makeRequestId } from "@/lib/http/request-id";
-import { IdempotencyConflictError } from "@/lib/domain/usage";
 import { HTTP_METHODS, type DescribedEndpoint, type Endpoint, type HttpMethod, type RouteDescription } from "./endpoint";
 import { ApiError, errorResponse, invalidRequest } from "./errors";
+import { fromDomainError, serviceUnavailable, toErrorResponse } from "./error-mapper";
+
+export { toErrorResponse };
 import { readJson, searchParamsObject } from "./request";
 
 // The one wrapper for route handlers: `export const { GET, POST, PUT, PATCH, DELETE } =
 // route(API.x, { GET: (ctx) => … })`. From the endpoint's description it answers 405 for the
 // methods not described, verifies the key and the permission, parses params, query, headers and
-// body, and maps every thrown error to the error model; handlers return the success body.
+// body, and answers every thrown error through error-mapper.ts; handlers return the success body.
 
 type Parsed<E, K extends string, Fallback> = E extends { [P in K]: infer S extends z.ZodType } ? z.output<S> : Fallback;
 
@@ -59,12 +57,6 @@ const AUTH_MESSAGES = {
     "The Authorization header must be `Bearer <key>` with one Paygentic key (sk_live_… or sk_test_…). This one is not: check you copied the whole key.",
   invalid_api_key: "This API key is not recognised. Check that you copied the whole key and that it belongs to this environment.",
 } as const;
-
-function serviceUnavailable(): ApiError {
-  return new ApiError("service_unavailable", "The service can't reach its database right now, so nothing was done. Retry in a few seconds.", {
-    headers: { "Retry-After": "5" },
-  });
-}
 
 /** For unauthenticated handlers that need the database: an unreachable one is a 503, never a 202. */
 export async function withDatabase<T>(fn: () => Promise<T>): Promise<T> {
@@ -134,42 +126,6 @@ function checkPermission(key: VerifiedKey, permission: Permission | undefined): 
   );
 }
 
-// The domain's errors, mapped in one table: handlers throw them (or let lib throw them) and
-// contain no try/catch of their own. Record<ApiKeyErrorCode, …> makes a new domain code a type
-// error here until it has an answer.
-const API_KEY_ERRORS: Record<ApiKeyErrorCode, (error: ApiKeyError, key: VerifiedKey | undefined) => ApiError> = {
-  not_found: () => new ApiError("resource_missing", "No such API key in your organization. Check the id: GET /api/v1/api-keys lists your keys."),
-  // The store says which check failed: the role, the key's restriction, an owner's key, a rolled key.
-  forbidden: (error) => new ApiError("insufficient_permissions", error.message),
-  already_revoked: (error) => new ApiError("invalid_request", error.message.replace("Refresh the list.", "Nothing to do.")),
-  limit_reached: (error) => new ApiError("invalid_request", error.message),
-  already_rolled: (error) => new ApiError("invalid_request", error.message.replace(" Refresh the list.", "")),
-  expired: (error) => new ApiError("invalid_request", error.message),
-  invalid: (error) => new ApiError("invalid_request", error.message),
-};
-
-function fromDomainError(error: unknown, key: VerifiedKey | undefined): unknown {
-  if (error instanceof ApiKeyError) return API_KEY_ERRORS[error.code](error, key);
-  if (error instanceof InvalidCursorError) {
-    return new ApiError("invalid_request", error.message, { issues: [{ path: error.field, message: "Invalid cursor", code: "invalid_cursor" }] });
-  }
-  if (error instanceof IdempotencyConflictError) {
-    return new ApiError(
-      "idempotency_error",
-      "This Idempotency-Key was already used with a different request body. Send a new Idempotency-Key for a new event.",
-    );
-  }
-  return error;
-}
-
-/** Maps anything a handler throws to the error model; never a stack trace, never a 200 by accident. */
-export function toErrorResponse(error: unknown, id: string, origin: string): Response {
-  if (error instanceof ApiError) return errorResponse(error, id, origin);
-  if (isDatabaseUnavailable(error)) return errorResponse(serviceUnavailable(), id, origin);
-  console.error(`[api] ${id} unhandled error: ${error instanceof Error ? error.message : String(error)}`);
-  return errorResponse(new ApiError("internal_error", `Something went wrong on our side. Retry; if it persists, contact support with request id ${id}.`), id, origin);
-}
-
 // One limiter per endpoint and runtime (the runtime keeps it): on PostgreSQL it counts there, across instances.
 async function consumeRateLimit(endpoint: DescribedEndpoint, ip: string): Promise<void> {
   if (!endpoint.rateLimit) return;
@@ -236,7 +192,7 @@ function serve(endpoint: DescribedEndpoint, handler: Handler<Endpoint>): RouteHa
       if (counted.keyId) countRequest(counted.keyId, response.status);
       return response;
     } catch (error) {
-      const mapped = fromDomainError(error, key);
+      const mapped = fromDomainError(error);
       const response = toErrorResponse(mapped, id, request.nextUrl.origin);
       if (counted.keyId) countRequest(counted.keyId, response.status, mapped instanceof ApiError ? mapped.code : undefined);
       return response;

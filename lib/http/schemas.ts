@@ -5,7 +5,7 @@ import { AUDIT_ACTIONS } from "@/lib/domain/audit/events";
 import { auditActorFilterSchema } from "@/lib/domain/audit/filters";
 import { queryInteger, safeDateTime, safeId, safeText } from "@/lib/validation";
 import { MAX_ROLL_OVERLAP_SECONDS } from "@/lib/domain/api-keys/rules";
-import { apiKeyDescriptionSchema, apiKeyNameSchema } from "@/lib/domain/api-keys/schemas";
+import { apiKeyDescriptionSchema, apiKeyNameSchema, ENVIRONMENTS } from "@/lib/domain/api-keys/schemas";
 
 // Input schemas of /api/v1, also the source of the OpenAPI document (lib/http/openapi.ts).
 
@@ -88,7 +88,7 @@ export const meSchema = z.strictObject({
     id: z.string(),
     object: z.literal("api_key"),
     name: z.string(),
-    environment: z.enum(["production", "staging", "development"]),
+    environment: z.enum(ENVIRONMENTS),
     livemode: z.boolean(),
     last4: z.string(),
     created_at: z.string(),
@@ -105,7 +105,7 @@ export const apiKeyObjectSchema = z.strictObject({
   object: z.literal("api_key"),
   name: z.string(),
   description: z.string().nullable(),
-  environment: z.enum(["production", "staging", "development"]),
+  environment: z.enum(ENVIRONMENTS),
   livemode: z.boolean(),
   prefix: z.string(),
   last4: z.string(),

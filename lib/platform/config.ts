@@ -5,7 +5,11 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { parseTrustProxy } from "@/lib/platform/trust-proxy.mjs";
 
-// Read once, validated once; the rest of the app imports typed values from here.
+// The app's configuration, read once and validated once; the rest of the app imports typed values
+// from here. Read elsewhere, where their code needs them: Next's and next-auth's own variables
+// (NEXT_PHASE in db/database.ts, NEXT_MANUAL_SIG_HANDLE in server-start.ts, NEXTAUTH_URL in
+// lib/auth/cookies.ts, AUTH_TRUST_HOST set in lib/auth/options.ts) and two tuning knobs
+// (API_AUTH_FAILURES_PER_MINUTE in auth-failures.ts, PAYGENTIC_TIMING_LOG in timing.ts).
 const schema = z.object({
   DATABASE_URL: z
     .string()

@@ -20,7 +20,7 @@ import { addressKey } from "@/lib/platform/request-info";
 /**
  * The composition root. Everything a server process holds between requests is one object: the
  * database, the key verification cache, the invalidation listener, the last-used buffer, the request
- * counts, the rate limiters, a clock and a logger. `createRuntime` builds and wires the parts, each
+ * counts, the rate limiters, other per-process caches (`memo`), a clock and a logger. `createRuntime` builds and wires the parts, each
  * factory receiving what it needs (none of them imports this file); `runtime()` is the process's one
  * instance; `close()` is the one shutdown. The shortcuts at the end (`db()`, `verifyApiKey()`…) are
  * the only way the rest of the code reaches the process's instance.
@@ -50,6 +50,8 @@ export type Runtime = {
   readonly loginLimiters: LoginLimiters;
   /** A rate limiter, one per key prefix for the runtime's life (counted in PostgreSQL when there is one). */
   limiter(options: LimiterOptions): RateLimiterAbstract;
+  /** A per-runtime object made on first use under `name` (e.g. the key page's activity cache): state lib code would otherwise keep in a module-level map. */
+  memo<T>(name: string, create: () => T): T;
   /** Writes the pending last-used times and request counts, stops the listener and closes the database (reopened if used again). */
   close(): Promise<void>;
 };
@@ -69,6 +71,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   const authFailures = createAuthFailures({ database, clock });
   let loginLimiters: LoginLimiters | undefined;
   const limiters = new Map<string, RateLimiterAbstract>();
+  const memos = new Map<string, unknown>();
   let closing: Promise<void> | undefined;
   async function close(): Promise<void> {
     // A rolling restart must not lose the last-used times, and must leave the embedded database
@@ -103,6 +106,10 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
         limiters.set(options.keyPrefix, limiter);
       }
       return limiter;
+    },
+    memo<T>(name: string, create: () => T): T {
+      if (!memos.has(name)) memos.set(name, create());
+      return memos.get(name) as T;
     },
     close() {
       // Concurrent calls (SIGTERM, then SIGINT) share one close; a later call closes again.

@@ -17,10 +17,10 @@ export async function onServerStart(): Promise<void> {
     .catch((error: unknown) => {
       if (error instanceof DatabaseLockedError) {
         // Two processes on one embedded database lose each other's writes: refuse to start at all.
-        console.error(`\n${error.message}\n`);
+        runtime().logger.error(`\n${error.message}\n`);
         process.exit(1);
       }
-      console.error(`[db] not ready yet: ${errorMessage(error)}`);
+      runtime().logger.error(`[db] not ready yet: ${errorMessage(error)}`);
     });
   // Request counts: roll minute rows older than 48 h into day rows, drop day rows older than 90 days;
   // now and hourly (one instance at a time does it; a failed run is retried the next hour).

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { GET as ping } from "@/app/api/v1/ping/route";
 import { POST as createUsage } from "@/app/api/v1/usage-events/route";
 import { db, flushAuthFailures, postgresPool } from "@/lib/platform/runtime";
-import { toErrorResponse } from "@/lib/http/route";
+import { toErrorResponse } from "@/lib/http/error-mapper";
 import { createLimiter } from "@/lib/platform/rate-limit";
 import { generateApiKey } from "@/lib/domain/api-keys/format";
 import { revokeApiKey } from "@/lib/domain/api-keys/store";
@@ -209,9 +209,10 @@ describe("X-Request-Id", () => {
 
 describe("rate limiting failed authentications", () => {
   it(`answers 429 rate_limited with Retry-After after ${FAILURES_PER_MINUTE} failures from one address, and other addresses are unaffected`, async () => {
-    // The first failure of a process creates the limiter (and, on PostgreSQL, its table): let that settle.
+    // The first failure of a process creates the limiter; its shared count (PostgreSQL) is written in
+    // the background: push it now rather than wait for it.
     await pingWith("Bearer warm-up", { ip: randomIp() });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await flushAuthFailures();
 
     const ip = randomIp();
     let firstLimited = -1;

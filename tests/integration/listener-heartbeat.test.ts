@@ -94,12 +94,13 @@ describe.runIf(target)("a silently dead LISTEN connection (PostgreSQL)", () => {
     expect(invalidationListenerClient()).not.toBeNull();
     expect(invalidationListenerClient()).not.toBe(listener);
     const next = await cachedKey("after the outage");
-    const sent = performance.now();
+    const subscription = invalidationListenerClient();
     await revokeElsewhere(next);
     await waitFor(async () => !(await accepted(next.key)), 2_000, "the notification to arrive");
-    const elapsed = performance.now() - sent;
-    // The push path, not a fall-back (2–5 s for a lost listener); the 100 ms target is benchmarked.
-    expect(elapsed, `revocation seen after ${elapsed.toFixed(1)} ms`).toBeLessThan(1_000);
+    // Heard through the push path: the cache stayed on and the subscription is the same one (a lost
+    // listener turns the cache off and re-subscribes). The 100 ms target is benchmarked, not tested.
+    expect(runtime().keyCache.isEnabled()).toBe(true);
+    expect(invalidationListenerClient()).toBe(subscription);
     proxy.restore();
   });
 

@@ -1,5 +1,5 @@
 import bcrypt from "bcryptjs";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { authorizeCredentials } from "@/lib/auth/options";
 import { backOffSeconds, recordLoginFailure } from "@/lib/auth/login-throttle";
 import { db } from "@/lib/platform/runtime";
@@ -25,7 +25,17 @@ async function signIn(email: string, password: string, ip: string): Promise<stri
   }
 }
 
+/** The limiters (rate-limiter-flexible, in memory and in PostgreSQL) read Date.now(): move it on instead of sleeping. */
+function advanceClock(ms: number): void {
+  vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+  vi.setSystemTime(Date.now() + ms);
+}
+
 describe("sign-in throttling", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it("60 wrong passwords from many addresses don't lock the real user out of a fresh address", async () => {
     const user = await createSignInUser();
     for (let i = 0; i < 60; i++) {
@@ -52,7 +62,9 @@ describe("sign-in throttling", () => {
     const own = randomIp();
     expect(await signIn(user.email, "typo", own)).toBeNull();
     expect(await signIn(user.email, PASSWORD, own)).toBe("Too many attempts. Try again in 2 seconds.");
-    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    advanceClock(1_900);
+    expect(await signIn(user.email, PASSWORD, own)).toMatch(/^Too many attempts/);
+    advanceClock(200);
     expect(await signIn(user.email, PASSWORD, own)).toMatchObject({ id: user.id });
   });
 
@@ -82,7 +94,9 @@ describe("sign-in throttling", () => {
     expect(refused).toBe("Too many attempts. Try again in 1 second.");
     // Another address is not slowed by this one's failures.
     expect(await signIn(user.email, PASSWORD, randomIp())).toMatchObject({ id: user.id });
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    advanceClock(900);
+    expect(await signIn(user.email, PASSWORD, ip)).toBe("Too many attempts. Try again in 1 second.");
+    advanceClock(200);
     expect(await signIn(user.email, PASSWORD, ip)).toMatchObject({ id: user.id });
     // A successful sign-in forgives that address's failures: the next typo is free again.
     expect(await signIn(user.email, "typo-again", ip)).toBeNull();

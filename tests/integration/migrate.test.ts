@@ -8,7 +8,7 @@ import { EMBEDDED_EXTENSIONS, pgliteSql, poolSql, type Sql } from "@/lib/platfor
 import { closeDatabase, ensureDatabase, sql } from "@/lib/platform/runtime";
 import { migrate, readMigrations, type MigrationFile } from "@/lib/platform/db/migrate";
 
-// Computed here from the files, not through lib/db/migrate, so the test doesn't grade its own homework.
+// Computed here from the files, not through lib/platform/db/migrate, so the test doesn't grade its own homework.
 const migrationsDir = path.join(process.cwd(), "prisma", "migrations");
 const folders = readdirSync(migrationsDir, { withFileTypes: true })
   .filter((e) => e.isDirectory())

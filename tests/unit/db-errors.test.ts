@@ -1,7 +1,7 @@
 import { DriverAdapterError } from "@prisma/driver-adapter-utils";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { toErrorResponse } from "@/lib/http/route";
+import { toErrorResponse } from "@/lib/http/error-mapper";
 import { isDatabaseUnavailable } from "@/lib/platform/db/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 

@@ -1,9 +1,9 @@
 "use server";
 
-import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { NOT_A_FORM, type ActionResult } from "@/lib/actions/result";
+import { ActionRefusal, CHECK_FIELDS, defineFormAction, text, type FormAction } from "@/lib/actions/define-action";
+import type { ActionResult } from "@/lib/actions/result";
 import { passwordProblems } from "@/lib/auth/password-policy";
 import { startSession, submittedByScript } from "@/lib/auth/sign-in";
 import {
@@ -11,13 +11,11 @@ import {
   accountNameSchema,
   countInvitationAttempt,
   findInvitationByToken,
-  InvitationError,
   joinWithPassword,
   type JoinedOrganization,
 } from "@/lib/domain/members/invitations";
 import { settingsPath } from "@/lib/domain/organizations/url";
-import { clientIp, userAgent } from "@/lib/platform/request-info";
-import { getSignedInUserId } from "@/lib/auth/context";
+import { logSafe } from "@/lib/validation";
 
 /** What the join form echoes back on a failure: the name (never the password). */
 export type JoinValues = { name: string };
@@ -27,37 +25,20 @@ export type JoinResult = ActionResult<{ next: string }, JoinValues>;
 
 export type AcceptResult = ActionResult<{ next: string }>;
 
-async function visitor() {
-  const h = await headers();
-  return { ip: clientIp(h), userAgent: userAgent(h) };
-}
-
-const fieldOf = (formData: FormData) => (name: string) => {
-  const value = formData.get(name);
-  return typeof value === "string" ? value : "";
-};
-
-function refusal<V>(error: unknown, fallback: string, values?: V): { ok: false; message: string; fieldErrors?: Record<string, string[]>; values?: V } {
-  if (error instanceof InvitationError) {
-    return { ok: false, message: error.message, ...(error.field ? { fieldErrors: { [error.field]: [error.message] } } : {}), values };
-  }
-  console.error("[invitations] join failed", error instanceof Error ? error.message : error);
-  return { ok: false, message: fallback, values };
-}
-
 /**
  * Signs the user who just joined in and sends them on: a plain form post (before hydration, or
  * without JavaScript) is redirected, the hydrated page is told where to go and navigates itself.
+ * The membership is already saved, so a failed sign-in says so rather than "nothing was saved".
  */
-async function signInAndGo(formData: FormData, joined: JoinedOrganization): Promise<{ ok: true; data: { next: string } } | { ok: false; message: string }> {
+async function signInAndGo(formData: FormData, joined: JoinedOrganization): Promise<{ next: string }> {
   const next = settingsPath(joined.organization.slug);
   try {
     await startSession({ id: joined.userId, email: joined.email, name: joined.name });
   } catch (error) {
-    console.error("[invitations] sign-in after joining failed", error instanceof Error ? error.message : error);
-    return { ok: false, message: `You're now a member of ${joined.organization.name}, but signing you in failed. Sign in with ${joined.email} to continue.` };
+    console.error(`[invitations] sign-in after joining failed: ${logSafe(error)}`);
+    throw new ActionRefusal(`You're now a member of ${joined.organization.name}, but signing you in failed. Sign in with ${joined.email} to continue.`);
   }
-  if (submittedByScript(formData)) return { ok: true, data: { next } };
+  if (submittedByScript(formData)) return { next };
   redirect(next);
 }
 
@@ -67,52 +48,46 @@ async function signInAndGo(formData: FormData, joined: JoinedOrganization): Prom
  * don't say which). The form posts here, so it works before React hydrates and without JavaScript,
  * and the password never travels in a URL.
  */
-export async function joinInvitationAction(_previous: JoinResult | null, formData: FormData): Promise<JoinResult> {
-  if (!(formData instanceof FormData)) return { ok: false, message: NOT_A_FORM };
-  const field = fieldOf(formData);
-  const token = field("token");
-  const password = field("password");
-  const values: JoinValues = { name: field("name").slice(0, 200) };
-  const actor = await visitor();
-  let joined: JoinedOrganization;
-  try {
+export const joinInvitationAction: FormAction<JoinResult> = defineFormAction(
+  {
+    label: "[invitations] join",
+    access: "public",
+    fields: (formData) => ({ token: text(formData, "token"), password: text(formData, "password"), name: text(formData, "name").slice(0, 200) }),
+    values: ({ name }): JoinValues => ({ name }),
+    fallback: "Your account could not be created. Nothing was saved; try again.",
+  },
+  async ({ actor, input: { token, password, name: typed }, form }) => {
     await countInvitationAttempt(actor.ip);
     const invitation = await findInvitationByToken(token);
-    if (!invitation) return { ok: false, message: "This invitation link isn't valid. Check that you copied all of it.", values };
+    if (!invitation) throw new ActionRefusal("This invitation link isn't valid. Check that you copied all of it.");
     // Every field's problems at once; joinWithPassword checks the same rules again, one at a time.
-    const name = accountNameSchema.safeParse(values.name);
-    const problems = passwordProblems(password, { email: invitation.email, name: name.success ? name.data : values.name });
+    const name = accountNameSchema.safeParse(typed);
+    const problems = passwordProblems(password, { email: invitation.email, name: name.success ? name.data : typed });
     if (!name.success || problems.length > 0) {
-      return {
-        ok: false,
-        message: "Check the highlighted fields.",
-        fieldErrors: { name: name.success ? undefined : z.flattenError(name.error).formErrors, password: problems.length ? problems : undefined },
-        values,
-      };
+      throw new ActionRefusal(CHECK_FIELDS, {
+        name: name.success ? undefined : z.flattenError(name.error).formErrors,
+        password: problems.length ? problems : undefined,
+      });
     }
-    joined = await joinWithPassword({ token, name: name.data, password, actor });
-  } catch (error) {
-    return refusal(error, "Your account could not be created. Nothing was saved; try again.", values);
-  }
-  const answer = await signInAndGo(formData, joined);
-  return answer.ok ? answer : { ...answer, values };
-}
+    const joined = await joinWithPassword({ token, name: name.data, password, actor });
+    return signInAndGo(form, joined);
+  },
+);
 
 /** A signed-in user accepts the invitation at /invite/{token} (a form, like joining). */
-export async function acceptInvitationAction(_previous: AcceptResult | null, formData: FormData): Promise<AcceptResult> {
-  if (!(formData instanceof FormData)) return { ok: false, message: NOT_A_FORM };
-  const token = fieldOf(formData)("token");
-  const userId = await getSignedInUserId();
-  if (!userId) return { ok: false, message: "Your session has ended. Sign in again, then accept the invitation." };
-  const actor = await visitor();
-  let joined: JoinedOrganization;
-  try {
-    await countInvitationAttempt(actor.ip);
-    joined = await acceptInvitation({ token, userId, actor });
-  } catch (error) {
-    return refusal(error, "The invitation could not be accepted. Nothing changed; try again.");
-  }
-  const next = settingsPath(joined.organization.slug);
-  if (submittedByScript(formData)) return { ok: true, data: { next } };
-  redirect(next);
-}
+export const acceptInvitationAction: FormAction<AcceptResult> = defineFormAction(
+  {
+    label: "[invitations] accept",
+    access: "user",
+    signedOut: "Your session has ended. Sign in again, then accept the invitation.",
+    fields: (formData) => ({ token: text(formData, "token") }),
+    fallback: "The invitation could not be accepted. Nothing changed; try again.",
+  },
+  async ({ userId, actor: { ip, userAgent }, input: { token }, form }) => {
+    await countInvitationAttempt(ip);
+    const joined = await acceptInvitation({ token, userId, actor: { ip, userAgent } });
+    const next = settingsPath(joined.organization.slug);
+    if (submittedByScript(form)) return { next };
+    redirect(next);
+  },
+);

@@ -1,8 +1,11 @@
+// A key's format: generation, checksum, parsing and hashing, all before and without any I/O.
 import { createHash, createHmac, randomFillSync } from "node:crypto";
 import { crc32 as zlibCrc32 } from "node:zlib";
 
 export type KeyMode = "live" | "test";
-export type KeyEnvironment = "production" | "staging" | "development";
+import type { Environment } from "@/lib/generated/prisma/enums";
+
+export type KeyEnvironment = Environment;
 
 export const API_KEY_PATTERN = /^sk_(live|test)_[0-9A-Za-z]{38}$/;
 

@@ -292,25 +292,7 @@ export function createRequestCounts(deps: { database: Database; clock: Clock; lo
     return run;
   }
 
-  async function retain(now = clock.now()): Promise<RetentionResult> {
-    await database.ensure();
-    const minuteCutoff = new Date(now - (now % MINUTE_MS) - MINUTE_RETENTION_MS).toISOString();
-    const dayCutoff = new Date(now - (now % DAY_MS) - (DAY_RETENTION_DAYS - 1) * DAY_MS).toISOString();
-    const flushCutoff = new Date(now - FLUSH_ID_RETENTION_MS).toISOString();
-    return database.prisma().$transaction(
-      async (tx) => {
-        const [lock] = await tx.$queryRawUnsafe<{ locked: boolean }[]>(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, RETENTION_LOCK);
-        if (!lock?.locked) return "skipped" as const;
-        // A big first roll-up may take longer than a request's statement limit.
-        if (database.pool()) await tx.$executeRawUnsafe(`SET LOCAL statement_timeout = 120000`);
-        const [moved] = await tx.$queryRawUnsafe<{ moved: number; days: number }[]>(MOVE_TO_DAYS, minuteCutoff);
-        const dayRowsDeleted = await tx.$executeRawUnsafe(`DELETE FROM "ApiKeyRequestsDay" WHERE day < ($1::timestamptz AT TIME ZONE 'UTC')`, dayCutoff);
-        const flushIdsDeleted = await tx.$executeRawUnsafe(`DELETE FROM "ApiKeyRequestsFlush" WHERE "flushedAt" < ($1::timestamptz AT TIME ZONE 'UTC')`, flushCutoff);
-        return { moved: Number(moved?.moved ?? 0), dayRowsDeleted, flushIdsDeleted };
-      },
-      { maxWait: 10_000, timeout: 150_000 },
-    );
-  }
+  const retain = (now = clock.now()) => retainRequestCounts(database, now);
 
   function startRetention(): void {
     if (retentionTimer) return;
@@ -336,6 +318,30 @@ export function createRequestCounts(deps: { database: Database; clock: Clock; lo
   }
 
   return { record, flush, retain, startRetention, dropped: () => droppedTotal, stop };
+}
+
+/**
+ * Minute rows older than 48 h into day rows, day rows past retention and old flush ids deleted: one
+ * instance at a time (an advisory lock), in one transaction.
+ */
+async function retainRequestCounts(database: Database, now: number): Promise<RetentionResult> {
+  await database.ensure();
+  const minuteCutoff = new Date(now - (now % MINUTE_MS) - MINUTE_RETENTION_MS).toISOString();
+  const dayCutoff = new Date(now - (now % DAY_MS) - (DAY_RETENTION_DAYS - 1) * DAY_MS).toISOString();
+  const flushCutoff = new Date(now - FLUSH_ID_RETENTION_MS).toISOString();
+  return database.prisma().$transaction(
+    async (tx) => {
+      const [lock] = await tx.$queryRawUnsafe<{ locked: boolean }[]>(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, RETENTION_LOCK);
+      if (!lock?.locked) return "skipped" as const;
+      // A big first roll-up may take longer than a request's statement limit.
+      if (database.pool()) await tx.$executeRawUnsafe(`SET LOCAL statement_timeout = 120000`);
+      const [moved] = await tx.$queryRawUnsafe<{ moved: number; days: number }[]>(MOVE_TO_DAYS, minuteCutoff);
+      const dayRowsDeleted = await tx.$executeRawUnsafe(`DELETE FROM "ApiKeyRequestsDay" WHERE day < ($1::timestamptz AT TIME ZONE 'UTC')`, dayCutoff);
+      const flushIdsDeleted = await tx.$executeRawUnsafe(`DELETE FROM "ApiKeyRequestsFlush" WHERE "flushedAt" < ($1::timestamptz AT TIME ZONE 'UTC')`, flushCutoff);
+      return { moved: Number(moved?.moved ?? 0), dayRowsDeleted, flushIdsDeleted };
+    },
+    { maxWait: 10_000, timeout: 150_000 },
+  );
 }
 
 // The process's counters, for the API wrapper and the tests.

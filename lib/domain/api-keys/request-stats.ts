@@ -177,7 +177,6 @@ export type OrganizationActivity = { series: RequestBucket[]; top: TopKey[] };
 
 /** How long the key page's organization panel reuses its figures; the counts themselves lag by up to ~65 s. */
 export const ORGANIZATION_ACTIVITY_TTL_MS = 60_000;
-const activityCaches = new WeakMap<Runtime, LRUCache<string, OrganizationActivity>>();
 
 /**
  * The key page's organization panel: requests by day over 30 days and the 5 busiest keys. Both sum
@@ -187,23 +186,23 @@ const activityCaches = new WeakMap<Runtime, LRUCache<string, OrganizationActivit
  * dashboard view waits for the sums only the first time, and a flood of views runs them once a minute.
  */
 export function organizationActivity(organizationId: string, rt: Runtime = runtime()): Promise<OrganizationActivity> {
-  let cache = activityCaches.get(rt);
-  if (!cache) {
-    cache = new LRUCache<string, OrganizationActivity>({
-      max: 1_000,
-      ttl: ORGANIZATION_ACTIVITY_TTL_MS,
-      allowStale: true,
-      noDeleteOnFetchRejection: true,
-      perf: { now: () => rt.clock.now() },
-      fetchMethod: async (id) => {
-        const [series, top] = await Promise.all([
-          organizationRequestSeries({ organizationId: id, days: 30 }, rt),
-          topKeysByRequests({ organizationId: id, days: 30, limit: 5 }, rt),
-        ]);
-        return { series, top };
-      },
-    });
-    activityCaches.set(rt, cache);
-  }
+  const cache = rt.memo(
+    "organization-activity",
+    () =>
+      new LRUCache<string, OrganizationActivity>({
+        max: 1_000,
+        ttl: ORGANIZATION_ACTIVITY_TTL_MS,
+        allowStale: true,
+        noDeleteOnFetchRejection: true,
+        perf: { now: () => rt.clock.now() },
+        fetchMethod: async (id) => {
+          const [series, top] = await Promise.all([
+            organizationRequestSeries({ organizationId: id, days: 30 }, rt),
+            topKeysByRequests({ organizationId: id, days: 30, limit: 5 }, rt),
+          ]);
+          return { series, top };
+        },
+      }),
+  );
   return cache.fetch(organizationId) as Promise<OrganizationActivity>;
 }

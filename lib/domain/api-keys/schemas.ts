@@ -1,10 +1,12 @@
 import { z } from "zod";
+import { Environment as ENVIRONMENT_ENUM } from "@/lib/generated/prisma/enums";
 import { PERMISSIONS } from "@/lib/domain/permissions";
 import { EXPIRATIONS, ROLL_OVERLAPS } from "./rules";
 import { hasVisibleCharacter, invisibleMessage, isVisibleLine, isVisibleText, safeId, safeText } from "@/lib/validation";
 
-export const ENVIRONMENTS = ["production", "staging", "development"] as const;
-export type Environment = (typeof ENVIRONMENTS)[number];
+export type Environment = (typeof ENVIRONMENT_ENUM)[keyof typeof ENVIRONMENT_ENUM];
+/** The one environment list, in the schema's order: the Prisma enum is its source. */
+export const ENVIRONMENTS = Object.values(ENVIRONMENT_ENUM) as [Environment, ...Environment[]];
 
 export const ENVIRONMENT_LABELS: Record<Environment, string> = {
   production: "Production",

@@ -176,10 +176,9 @@ export async function createApiKey(params: {
 
 /**
  * What the list's search box matches: name, description, last 4 characters, the owner's name or
- * email, and an environment by its label ("prod" finds production keys). Deliberately no index of
- * its own: every list query is bounded by the organization (and member) index first, and a
- * case-insensitive substring scan of that organization's rows costs less than keeping a trigram
- * index current on every create and revoke. The owners are matched first, in the users who hold
+ * email, and an environment by its label ("prod" finds production keys). The substring matches on
+ * name, description and last 4 use pg_trgm's GIN indexes (migration
+ * 20261130000600_key_list_search_and_count_indexes). The owners are matched first, in the users who hold
  * keys here (a few, however many keys), so the scan of the keys compares ids rather than joining
  * every key to its owner (at 100,000 keys that join was most of a search's time, bench/scale.ts).
  */

@@ -8,7 +8,7 @@ import { clearLoginFailures, loginBlockedFor, oneAttemptAtATime, recordLoginFail
 import { passwordProblems } from "@/lib/auth/password-policy";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { assignableRoles, can, ROLE_LABELS, ROLES, type Role } from "@/lib/domain/permissions";
-import { createLimiter, isRateLimited } from "@/lib/platform/rate-limit";
+import { isRateLimited } from "@/lib/platform/rate-limit";
 import { addressKey } from "@/lib/platform/request-info";
 import { runtime, type Runtime } from "@/lib/platform/runtime";
 import { hasVisibleCharacter, isVisibleLine, safeText } from "@/lib/validation";

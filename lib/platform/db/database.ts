@@ -190,7 +190,7 @@ export function createDatabase(config: Env, logger: Logger): Database {
     ensure() {
       const c = current();
       ready ??= (async () => {
-        const { applied, fresh } = await migrate(c.sql);
+        const { applied, fresh } = await migrate(c.sql, undefined, logger);
         if (applied.length > 0) logger.info(`[db] applied migrations: ${applied.join(", ")}`);
         const seed = config.seedDemoData;
         if (seed === "always" || (seed === "first-start" && fresh)) {

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Sql } from "@/lib/platform/db/sql";
+import { consoleLogger, type Logger } from "@/lib/platform/logger";
 
 // The same lock id `prisma migrate deploy` takes, so our start-up and the CLI never interleave.
 const PRISMA_MIGRATE_LOCK = 72707369;
@@ -28,11 +29,11 @@ export function readMigrations(dir = migrationsDir()): MigrationFile[] {
  * table, checksums and advisory lock), because the Prisma CLI's schema engine cannot be
  * downloaded everywhere we run. `fresh` is true when the database had no migrations before.
  */
-export function migrate(sql: Sql, files = readMigrations()): Promise<{ applied: string[]; fresh: boolean }> {
-  return sql.session((connection) => migrateOn(connection, files));
+export function migrate(sql: Sql, files = readMigrations(), logger: Logger = consoleLogger): Promise<{ applied: string[]; fresh: boolean }> {
+  return sql.session((connection) => migrateOn(connection, files, logger));
 }
 
-async function migrateOn(sql: Sql, files: MigrationFile[]): Promise<{ applied: string[]; fresh: boolean }> {
+async function migrateOn(sql: Sql, files: MigrationFile[], logger: Logger): Promise<{ applied: string[]; fresh: boolean }> {
   await sql.query("SELECT pg_advisory_lock($1)", [PRISMA_MIGRATE_LOCK]);
   try {
     await sql.exec(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
@@ -62,7 +63,7 @@ async function migrateOn(sql: Sql, files: MigrationFile[]): Promise<{ applied: s
       const previous = done.get(file.name);
       if (previous) {
         if (previous.checksum !== file.checksum) {
-          console.warn(`[db] migration ${file.name} was edited after it was applied (checksum differs)`);
+          logger.error(`[db] migration ${file.name} was edited after it was applied (checksum differs)`);
         }
         continue;
       }

@@ -5,7 +5,8 @@ import { usePathname } from "next/navigation";
 import { settingsPath } from "@/lib/domain/organizations/url";
 import { cn } from "@/lib/utils";
 
-const PAGES = [
+/** One entry per settings page folder (tests/unit/extension-points.test.ts checks both ways). */
+export const PAGES = [
   { page: "api-keys", label: "API Keys" },
   { page: "members", label: "Members" },
   // Owners and admins only (audit_log:read); for anyone else the page is a 404, so no link.

@@ -2,11 +2,11 @@
 
 import { Plus } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { createContext, useActionState, useContext, useEffect, useId, useRef, useState } from "react";
+import { createContext, useContext, useId, useState } from "react";
 import { toast } from "sonner";
-import { DialogFormFooter } from "@/components/dialog-form-footer";
+import { FormDialogContent, useFormDialogAction } from "@/components/form-dialog";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import { Dialog } from "@/components/ui/dialog";
 import { FieldError } from "@/components/ui/field-error";
 import { Input } from "@/components/ui/input";
 import { Checkbox } from "@/components/ui/checkbox";
@@ -18,7 +18,7 @@ import { ENVIRONMENT_LABELS, ENVIRONMENTS, NAME_MAX } from "@/lib/domain/api-key
 import { describedBy } from "@/lib/utils";
 import { DescriptionField } from "./description-field";
 import type { Permission } from "@/lib/domain/permissions";
-import { createApiKeyAction, type CreateApiKeyResult, type CreateApiKeyValues } from "./actions";
+import { createApiKeyAction, type CreateApiKeyValues } from "./actions";
 import { PERMISSION_DESCRIPTIONS } from "./permission-labels";
 import { SaveKeyDialogContent } from "./save-key-dialog";
 
@@ -157,25 +157,10 @@ function customDateBounds(now: number): { min: string; max: string } {
 
 const sameValue = (a: string | string[], b: string | string[]) => JSON.stringify(a) === JSON.stringify(b);
 
-/**
- * Driven by `useActionState`: the action returns field errors, a message, and (on failure) the
- * values it was sent, which come back as the fields' defaults when React resets the form.
- */
-function CreateKeyFormContent({
-  organization,
-  activeKeyNames,
-  permissions,
-  onCreated,
-  onCloseAutoFocus,
-}: {
-  organization: Organization;
-  activeKeyNames: string[];
-  permissions: Permission[];
-  onCreated: (created: CreatedKey) => void;
-  onCloseAutoFocus: (event: Event) => void;
-}) {
-  const id = useId();
-  const ids = {
+type Ids = ReturnType<typeof fieldIds>;
+
+function fieldIds(id: string) {
+  return {
     name: `${id}-name`,
     nameError: `${id}-name-error`,
     nameDuplicate: `${id}-name-duplicate`,
@@ -193,247 +178,297 @@ function CreateKeyFormContent({
     permissions: `${id}-permissions`,
     permissionsError: `${id}-permissions-error`,
   };
-  const [state, formAction, pending] = useActionState(submit, null);
+}
+
+/**
+ * Driven by `useActionState`: the action returns field errors, a message, and (on failure) the
+ * values it was sent, which come back as the fields' defaults when React resets the form.
+ */
+function CreateKeyFormContent({
+  organization,
+  activeKeyNames,
+  permissions,
+  onCreated,
+  onCloseAutoFocus,
+}: {
+  organization: Organization;
+  activeKeyNames: string[];
+  permissions: Permission[];
+  onCreated: (created: CreatedKey) => void;
+  onCloseAutoFocus: (event: Event) => void;
+}) {
+  const ids = fieldIds(useId());
+  const form = useFormDialogAction(createApiKeyAction, {
+    valuesOf,
+    onSuccess: ({ apiKey, duplicateName: duplicateOnServer, key }) => {
+      // The form warned already unless the other key appeared meanwhile (another tab, the API).
+      if (duplicateOnServer && !duplicateOf(apiKey.name)) {
+        toast.warning(`You already have an active key named “${apiKey.name}”.`, {
+          description: "Both keys work; tell them apart by their last four characters.",
+        });
+      }
+      onCreated({ key, name: apiKey.name });
+    },
+  });
   // What the fields hold right now, for the hints that follow typing (the duplicate-name warning,
   // the counters, Escape's guard); the fields themselves are the form's, not React's.
   const [draft, setDraft] = useState<CreateApiKeyValues>(EMPTY);
   const [escapeKept, setEscapeKept] = useState(false);
-  const nameRef = useRef<HTMLInputElement>(null);
-  const environmentRef = useRef<HTMLSelectElement>(null);
-  const descriptionRef = useRef<HTMLTextAreaElement>(null);
-  const expiresOnRef = useRef<HTMLInputElement>(null);
-  const permissionsRef = useRef<HTMLDivElement>(null);
-  // Read once when the form opens: the date input's range doesn't need to follow the clock.
-  const [dateBounds] = useState(() => customDateBounds(Date.now()));
 
-  const failed = state?.ok === false ? state : null;
+  const { failed } = form;
   const submitted = failed?.values ?? EMPTY;
   // An error stays until its field is edited, then gets out of the way.
   const errorOf = (field: keyof CreateApiKeyValues, ...alsoWatch: (keyof CreateApiKeyValues)[]) =>
     [field, ...alsoWatch].every((f) => sameValue(draft[f], submitted[f])) ? failed?.fieldErrors?.[field] : undefined;
-  const errors = {
-    name: errorOf("name"),
-    environment: errorOf("environment"),
-    description: errorOf("description"),
-    expiresOn: errorOf("expiresOn", "expiration"),
-    permissions: errorOf("permissions", "access"),
-  };
-  const hasFieldErrors = Object.values(failed?.fieldErrors ?? {}).some((list) => list?.length);
-
-  useEffect(() => {
-    const fieldErrors = state?.ok === false ? state.fieldErrors : undefined;
-    if (fieldErrors?.name?.length) nameRef.current?.focus();
-    else if (fieldErrors?.environment?.length) environmentRef.current?.focus();
-    else if (fieldErrors?.description?.length) descriptionRef.current?.focus();
-    else if (fieldErrors?.expiresOn?.length) expiresOnRef.current?.focus();
-    else if (fieldErrors?.permissions?.length) permissionsRef.current?.querySelector<HTMLElement>("button[role=checkbox]")?.focus();
-  }, [state]);
-
-  async function submit(previous: CreateApiKeyResult | null, formData: FormData): Promise<CreateApiKeyResult | null> {
-    try {
-      const result = await createApiKeyAction(previous, formData);
-      if (result.ok) {
-        const { apiKey, duplicateName: duplicateOnServer, key } = result.data;
-        // The form warned already unless the other key appeared meanwhile (another tab, the API).
-        if (duplicateOnServer && !duplicateOf(apiKey.name)) {
-          toast.warning(`You already have an active key named “${apiKey.name}”.`, {
-            description: "Both keys work; tell them apart by their last four characters.",
-          });
-        }
-        onCreated({ key, name: apiKey.name });
-      }
-      return result;
-    } catch {
-      return {
-        ok: false,
-        message: "The server couldn't be reached. Check your connection; nothing was lost, so you can try again.",
-        values: valuesOf(formData),
-      };
-    }
-  }
 
   // The server compares the same way (trimmed, case-insensitive); a duplicate is allowed, only flagged.
   function duplicateOf(name: string): string | undefined {
     const typed = name.trim().toLowerCase();
     return typed ? activeKeyNames.find((existing) => existing.toLowerCase() === typed) : undefined;
   }
-  const duplicateName = duplicateOf(draft.name);
   const hasInput = Boolean(draft.name || draft.description || draft.expiresOn || draft.permissions.length > 0);
 
-
   return (
-    <DialogContent
-      showCloseButton={!pending}
-      onCloseAutoFocus={onCloseAutoFocus}
-      onEscapeKeyDown={(event) => {
-        // Like a stray click outside, a reflexive Escape must not throw away what was typed.
-        if (pending || hasInput) event.preventDefault();
-        if (!pending && hasInput) setEscapeKept(true);
-      }}
-      onInteractOutside={(event) => {
-        // A stray click outside must not throw away what was typed, nor the key being created.
-        if (pending || hasInput) event.preventDefault();
-      }}
-    >
-      <DialogHeader>
-        <DialogTitle>Create API key</DialogTitle>
-        <DialogDescription>
+    <FormDialogContent
+      form={form}
+      title="Create API key"
+      description={
+        <>
           The key acts as you in <span className="font-medium text-foreground">{organization.name}</span>, with your
           role&apos;s permissions or only some of them.
-        </DialogDescription>
-      </DialogHeader>
-      <form action={formAction} onChange={(event) => setDraft(valuesOf(event.currentTarget))} noValidate className="grid gap-5">
-        <input type="hidden" name="organization" value={organization.slug} />
-        {escapeKept && hasInput ? (
+        </>
+      }
+      submitLabel="Create key"
+      pendingLabel="Creating…"
+      // A stray click outside or a reflexive Escape must not throw away what was typed.
+      keepOnOutsideClick={hasInput}
+      onEscapeKeyDown={(event) => {
+        if (!hasInput) return;
+        event.preventDefault();
+        setEscapeKept(true);
+      }}
+      onCloseAutoFocus={onCloseAutoFocus}
+      onFormChange={(element) => setDraft(valuesOf(element))}
+      notice={
+        escapeKept && hasInput ? (
           <p role="status" className="rounded-md border bg-muted/50 px-3 py-2 text-sm">
             What you typed is kept. Choose Cancel to discard it.
           </p>
-        ) : null}
-        {failed && !hasFieldErrors && !pending ? (
-          <div role="alert" className="rounded-md border border-destructive/40 bg-destructive/5 px-3 py-2 text-sm text-destructive">
-            {failed.message}
-          </div>
-        ) : null}
-        <div className="grid gap-2">
-          <Label htmlFor={ids.name}>Name</Label>
-          {/* No maxLength attribute: it would silently cut a pasted name; the schema says what's wrong instead. */}
+        ) : null
+      }
+    >
+      <input type="hidden" name="organization" value={organization.slug} />
+      <NameField ids={ids} defaultValue={submitted.name} typed={draft.name} duplicateName={duplicateOf(draft.name)} errors={errorOf("name")} />
+      <EnvironmentField ids={ids} defaultValue={submitted.environment} errors={errorOf("environment")} />
+      <DescriptionField ids={ids} defaultValue={submitted.description} length={draft.description.length} errors={errorOf("description")} />
+      <ExpirationField ids={ids} submitted={submitted} chosen={draft.expiration} errors={errorOf("expiresOn", "expiration")} />
+      <AccessFieldset
+        ids={ids}
+        permissions={permissions}
+        submitted={submitted}
+        restricted={draft.access === "restricted"}
+        errors={errorOf("permissions", "access")}
+      />
+    </FormDialogContent>
+  );
+}
+
+function NameField({
+  ids,
+  defaultValue,
+  typed,
+  duplicateName,
+  errors,
+}: {
+  ids: Ids;
+  defaultValue: string;
+  typed: string;
+  duplicateName: string | undefined;
+  errors: string[] | undefined;
+}) {
+  return (
+    <div className="grid gap-2">
+      <Label htmlFor={ids.name}>Name</Label>
+      {/* No maxLength attribute: it would silently cut a pasted name; the schema says what's wrong instead. */}
+      <Input
+        id={ids.name}
+        name="name"
+        defaultValue={defaultValue}
+        required
+        aria-required="true"
+        autoComplete="off"
+        placeholder="e.g. Billing worker"
+        aria-invalid={errors?.length ? true : undefined}
+        aria-describedby={describedBy(errors?.length && ids.nameError, duplicateName && ids.nameDuplicate)}
+      />
+      <FieldError id={ids.nameError} messages={errors} />
+      {duplicateName ? (
+        <p id={ids.nameDuplicate} role="status" className="text-sm text-[color-mix(in_oklab,var(--warning)_45%,black)] dark:text-warning">
+          You already have an active key named “{duplicateName}”. You can still create it; the two will differ only by their last 4 characters.
+        </p>
+      ) : null}
+      {typed.trim().length > NAME_MAX - 10 ? (
+        <p className="text-xs text-muted-foreground">
+          {typed.trim().length}/{NAME_MAX} characters
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function EnvironmentField({ ids, defaultValue, errors }: { ids: Ids; defaultValue: string; errors: string[] | undefined }) {
+  return (
+    <div className="grid gap-2">
+      <Label htmlFor={ids.environment}>Environment</Label>
+      {/* Keyed by the submitted value: React applies a select's defaultValue only when it mounts,
+          and the form's reset after a failed submit must come back to what was chosen. */}
+      <NativeSelect
+        key={defaultValue}
+        id={ids.environment}
+        name="environment"
+        wrapperClassName="w-full"
+        defaultValue={defaultValue}
+        aria-invalid={errors?.length ? true : undefined}
+        aria-describedby={describedBy(ids.environmentHint, errors?.length && ids.environmentError)}
+      >
+        {ENVIRONMENTS.map((environment) => (
+          <NativeSelectOption key={environment} value={environment}>
+            {ENVIRONMENT_LABELS[environment]}
+          </NativeSelectOption>
+        ))}
+      </NativeSelect>
+      <p id={ids.environmentHint} className="text-xs text-muted-foreground">
+        Production keys start with <code className="font-mono">sk_live_</code>; staging and development keys with{" "}
+        <code className="font-mono">sk_test_</code> and only see test data.
+      </p>
+      <FieldError id={ids.environmentError} messages={errors} />
+    </div>
+  );
+}
+
+function ExpirationField({
+  ids,
+  submitted,
+  chosen,
+  errors,
+}: {
+  ids: Ids;
+  submitted: CreateApiKeyValues;
+  /** The expiration selected now: a custom one asks for its date. */
+  chosen: string;
+  errors: string[] | undefined;
+}) {
+  // Read once when the form opens: the date input's range doesn't need to follow the clock.
+  const [dateBounds] = useState(() => customDateBounds(Date.now()));
+  return (
+    <div className="grid gap-2">
+      <Label htmlFor={ids.expiration}>Expiration</Label>
+      <NativeSelect key={submitted.expiration} id={ids.expiration} name="expiration" wrapperClassName="w-full" defaultValue={submitted.expiration}>
+        {EXPIRATIONS.map((expiration) => (
+          <NativeSelectOption key={expiration} value={expiration}>
+            {EXPIRATION_LABELS[expiration]}
+          </NativeSelectOption>
+        ))}
+      </NativeSelect>
+      {chosen === "custom" ? (
+        <div className="grid gap-2 pt-1">
+          <Label htmlFor={ids.expiresOn}>Expiration date</Label>
           <Input
-            ref={nameRef}
-            id={ids.name}
-            name="name"
-            defaultValue={submitted.name}
-            required
-            aria-required="true"
-            autoComplete="off"
-            placeholder="e.g. Billing worker"
-            aria-invalid={errors.name?.length ? true : undefined}
-            aria-describedby={describedBy(errors.name?.length && ids.nameError, duplicateName && ids.nameDuplicate)}
+            id={ids.expiresOn}
+            name="expiresOn"
+            type="date"
+            className="w-full sm:w-48"
+            min={dateBounds.min}
+            max={dateBounds.max}
+            defaultValue={submitted.expiresOn}
+            aria-invalid={errors?.length ? true : undefined}
+            aria-describedby={describedBy(ids.expiresOnHint, errors?.length && ids.expiresOnError)}
           />
-          <FieldError id={ids.nameError} messages={errors.name} />
-          {duplicateName ? (
-            <p id={ids.nameDuplicate} role="status" className="text-sm text-[color-mix(in_oklab,var(--warning)_45%,black)] dark:text-warning">
-              You already have an active key named “{duplicateName}”. You can still create it; the two will differ only by their last 4 characters.
-            </p>
-          ) : null}
-          {draft.name.trim().length > NAME_MAX - 10 ? (
-            <p className="text-xs text-muted-foreground">
-              {draft.name.trim().length}/{NAME_MAX} characters
-            </p>
-          ) : null}
-        </div>
-        <div className="grid gap-2">
-          <Label htmlFor={ids.environment}>Environment</Label>
-          {/* Keyed by the submitted value: React applies a select's defaultValue only when it mounts,
-              and the form's reset after a failed submit must come back to what was chosen. */}
-          <NativeSelect
-            key={submitted.environment}
-            ref={environmentRef}
-            id={ids.environment}
-            name="environment"
-            wrapperClassName="w-full"
-            defaultValue={submitted.environment}
-            aria-invalid={errors.environment?.length ? true : undefined}
-            aria-describedby={describedBy(ids.environmentHint, errors.environment?.length && ids.environmentError)}
-          >
-            {ENVIRONMENTS.map((environment) => (
-              <NativeSelectOption key={environment} value={environment}>
-                {ENVIRONMENT_LABELS[environment]}
-              </NativeSelectOption>
-            ))}
-          </NativeSelect>
-          <p id={ids.environmentHint} className="text-xs text-muted-foreground">
-            Production keys start with <code className="font-mono">sk_live_</code>; staging and development keys with{" "}
-            <code className="font-mono">sk_test_</code> and only see test data.
+          <p id={ids.expiresOnHint} className="text-xs text-muted-foreground">
+            The key stops working at the end of that day (UTC), at most a year from now.
           </p>
-          <FieldError id={ids.environmentError} messages={errors.environment} />
+          <FieldError id={ids.expiresOnError} messages={errors} />
         </div>
-        <DescriptionField ids={ids} fieldRef={descriptionRef} defaultValue={submitted.description} length={draft.description.length} errors={errors.description} />
-        <div className="grid gap-2">
-          <Label htmlFor={ids.expiration}>Expiration</Label>
-          <NativeSelect key={submitted.expiration} id={ids.expiration} name="expiration" wrapperClassName="w-full" defaultValue={submitted.expiration}>
-            {EXPIRATIONS.map((expiration) => (
-              <NativeSelectOption key={expiration} value={expiration}>
-                {EXPIRATION_LABELS[expiration]}
-              </NativeSelectOption>
-            ))}
-          </NativeSelect>
-          {draft.expiration === "custom" ? (
-            <div className="grid gap-2 pt-1">
-              <Label htmlFor={ids.expiresOn}>Expiration date</Label>
-              <Input
-                ref={expiresOnRef}
-                id={ids.expiresOn}
-                name="expiresOn"
-                type="date"
-                className="w-full sm:w-48"
-                min={dateBounds.min}
-                max={dateBounds.max}
-                defaultValue={submitted.expiresOn}
-                aria-invalid={errors.expiresOn?.length ? true : undefined}
-                aria-describedby={describedBy(ids.expiresOnHint, errors.expiresOn?.length && ids.expiresOnError)}
-              />
-              <p id={ids.expiresOnHint} className="text-xs text-muted-foreground">
-                The key stops working at the end of that day (UTC), at most a year from now.
-              </p>
-              <FieldError id={ids.expiresOnError} messages={errors.expiresOn} />
-            </div>
-          ) : null}
+      ) : null}
+    </div>
+  );
+}
+
+function AccessFieldset({
+  ids,
+  permissions,
+  submitted,
+  restricted,
+  errors,
+}: {
+  ids: Ids;
+  permissions: Permission[];
+  submitted: CreateApiKeyValues;
+  /** "Restricted" is chosen now: the permissions to choose from appear. */
+  restricted: boolean;
+  errors: string[] | undefined;
+}) {
+  return (
+    <fieldset className="grid gap-3">
+      <legend id={ids.access} className="mb-2 text-sm leading-none font-medium">
+        Permissions
+      </legend>
+      {/* Keyed by what was submitted: Radix restores its mount-time value when React resets the
+          form after a failed submit, so the mount-time value must be what was sent. */}
+      <RadioGroup key={submitted.access} name="access" defaultValue={submitted.access} aria-labelledby={ids.access} className="gap-2.5">
+        <AccessOption id={`${ids.access}-inherit`} value="inherit" label="Inherit my role">
+          The key can do what your role can, now and after any role change.
+        </AccessOption>
+        <AccessOption id={`${ids.access}-restricted`} value="restricted" label="Restricted">
+          Only the permissions you choose, and never more than your role.
+        </AccessOption>
+      </RadioGroup>
+      {restricted ? (
+        <div
+          key={JSON.stringify(submitted.permissions)}
+          role="group"
+          id={ids.permissions}
+          aria-label="Permissions of this key"
+          aria-describedby={errors?.length ? ids.permissionsError : undefined}
+          className="ml-6 grid gap-2.5 rounded-md border p-3"
+        >
+          {permissions.map((permission) => (
+            <PermissionOption
+              key={permission}
+              id={`${ids.permissions}-${permission.replace(":", "-")}`}
+              permission={permission}
+              defaultChecked={submitted.permissions.includes(permission)}
+              invalid={Boolean(errors?.length)}
+            />
+          ))}
         </div>
-        <fieldset className="grid gap-3">
-          <legend id={ids.access} className="mb-2 text-sm leading-none font-medium">
-            Permissions
-          </legend>
-          {/* Keyed by what was submitted: Radix restores its mount-time value when React resets the
-              form after a failed submit, so the mount-time value must be what was sent. */}
-          <RadioGroup key={submitted.access} name="access" defaultValue={submitted.access} aria-labelledby={ids.access} className="gap-2.5">
-            <AccessOption id={`${ids.access}-inherit`} value="inherit" label="Inherit my role">
-              The key can do what your role can, now and after any role change.
-            </AccessOption>
-            <AccessOption id={`${ids.access}-restricted`} value="restricted" label="Restricted">
-              Only the permissions you choose, and never more than your role.
-            </AccessOption>
-          </RadioGroup>
-          {draft.access === "restricted" ? (
-            <div
-              ref={permissionsRef}
-              key={JSON.stringify(submitted.permissions)}
-              role="group"
-              id={ids.permissions}
-              aria-label="Permissions of this key"
-              aria-describedby={errors.permissions?.length ? ids.permissionsError : undefined}
-              className="ml-6 grid gap-2.5 rounded-md border p-3"
-            >
-              {permissions.map((permission) => {
-                const checkboxId = `${ids.permissions}-${permission.replace(":", "-")}`;
-                return (
-                  <div key={permission} className="flex items-start gap-2.5">
-                    <Checkbox
-                      id={checkboxId}
-                      name="permissions"
-                      value={permission}
-                      defaultChecked={submitted.permissions.includes(permission)}
-                      aria-invalid={errors.permissions?.length ? true : undefined}
-                      aria-describedby={`${checkboxId}-description`}
-                      className="mt-0.5"
-                    />
-                    <div className="grid gap-1">
-                      <Label htmlFor={checkboxId} className="font-mono text-xs font-medium">
-                        {permission}
-                      </Label>
-                      <p id={`${checkboxId}-description`} className="text-xs text-muted-foreground">
-                        {PERMISSION_DESCRIPTIONS[permission]}
-                      </p>
-                    </div>
-                  </div>
-                );
-              })}
-            </div>
-          ) : null}
-          <FieldError id={ids.permissionsError} messages={errors.permissions} className="ml-6" />
-        </fieldset>
-        <DialogFormFooter pending={pending} submitLabel="Create key" pendingLabel="Creating…" />
-      </form>
-    </DialogContent>
+      ) : null}
+      <FieldError id={ids.permissionsError} messages={errors} className="ml-6" />
+    </fieldset>
+  );
+}
+
+function PermissionOption({ id, permission, defaultChecked, invalid }: { id: string; permission: Permission; defaultChecked: boolean; invalid: boolean }) {
+  return (
+    <div className="flex items-start gap-2.5">
+      <Checkbox
+        id={id}
+        name="permissions"
+        value={permission}
+        defaultChecked={defaultChecked}
+        aria-invalid={invalid || undefined}
+        aria-describedby={`${id}-description`}
+        className="mt-0.5"
+      />
+      <div className="grid gap-1">
+        <Label htmlFor={id} className="font-mono text-xs font-medium">
+          {permission}
+        </Label>
+        <p id={`${id}-description`} className="text-xs text-muted-foreground">
+          {PERMISSION_DESCRIPTIONS[permission]}
+        </p>
+      </div>
+    </div>
   );
 }
 

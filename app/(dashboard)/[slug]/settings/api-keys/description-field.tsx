@@ -1,6 +1,5 @@
 "use client";
 
-import type { Ref } from "react";
 import { FieldError } from "@/components/ui/field-error";
 import { Label } from "@/components/ui/label";
 import { Textarea } from "@/components/ui/textarea";
@@ -9,17 +8,16 @@ import { describedBy } from "@/lib/utils";
 
 /**
  * A key's optional Description, as the create and edit dialogs ask for it: a hint, a character
- * count near the limit (`length`: what is typed now), and its errors beside it.
+ * count near the limit (`length`: what is typed now), and its errors beside it. The dialog focuses it
+ * after a failed submit when it is the first invalid field (it carries `aria-invalid`).
  */
 export function DescriptionField({
   ids,
-  fieldRef,
   defaultValue,
   length,
   errors,
 }: {
   ids: { description: string; descriptionHint: string; descriptionError: string };
-  fieldRef: Ref<HTMLTextAreaElement>;
   defaultValue: string;
   length: number;
   errors: string[] | undefined;
@@ -31,7 +29,6 @@ export function DescriptionField({
         <span className="text-xs text-muted-foreground">Optional</span>
       </div>
       <Textarea
-        ref={fieldRef}
         id={ids.description}
         name="description"
         rows={3}

@@ -1,10 +1,10 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useActionState, useEffect, useId, useRef, useState } from "react";
+import { useId, useState } from "react";
 import { toast } from "sonner";
-import { DialogFormFooter } from "@/components/dialog-form-footer";
-import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import { FormDialogContent, useFormDialogAction } from "@/components/form-dialog";
+import { Dialog } from "@/components/ui/dialog";
 import { FieldError } from "@/components/ui/field-error";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
@@ -12,7 +12,7 @@ import type { ApiKey, ApiKeyRow } from "@/lib/domain/api-keys/key";
 import { NAME_MAX } from "@/lib/domain/api-keys/schemas";
 import { describedBy } from "@/lib/utils";
 import { DescriptionField } from "./description-field";
-import { updateApiKeyAction, type UpdateApiKeyResult, type UpdateApiKeyValues } from "./actions";
+import { updateApiKeyAction, type UpdateApiKeyValues } from "./actions";
 
 /**
  * Edits a key's name and description (the same rules as creating one). Standalone: the key list
@@ -85,100 +85,63 @@ function EditKeyFormContent({
   };
   const router = useRouter();
   const initial: UpdateApiKeyValues = { keyId: apiKey.id, name: apiKey.name, description: apiKey.description ?? "" };
-  const [state, formAction, pending] = useActionState(submit, null);
+  const form = useFormDialogAction(updateApiKeyAction, {
+    valuesOf,
+    onSuccess: (data) => {
+      toast.success("API key updated", { description: `${data.apiKey.name} (${apiKey.maskedKey}) is saved.` });
+      onDone?.(data.apiKey);
+      onClose();
+      router.refresh();
+    },
+  });
   // What the fields hold now, for the counters and to clear an error once its field is edited.
   const [draft, setDraft] = useState<UpdateApiKeyValues>(initial);
-  const nameRef = useRef<HTMLInputElement>(null);
-  const descriptionRef = useRef<HTMLTextAreaElement>(null);
 
-  const failed = state?.ok === false ? state : null;
+  const { failed } = form;
   const submitted = failed?.values ?? initial;
   const errorOf = (field: "name" | "description") => (draft[field] === submitted[field] ? failed?.fieldErrors?.[field] : undefined);
   const errors = { name: errorOf("name"), description: errorOf("description") };
-  const hasFieldErrors = Object.values(failed?.fieldErrors ?? {}).some((list) => list?.length);
   const changed = draft.name !== initial.name || draft.description !== initial.description;
 
-  useEffect(() => {
-    const fieldErrors = state?.ok === false ? state.fieldErrors : undefined;
-    if (fieldErrors?.name?.length) nameRef.current?.focus();
-    else if (fieldErrors?.description?.length) descriptionRef.current?.focus();
-  }, [state]);
-
-  async function submit(previous: UpdateApiKeyResult | null, formData: FormData): Promise<UpdateApiKeyResult | null> {
-    try {
-      const result = await updateApiKeyAction(previous, formData);
-      if (result.ok) {
-        toast.success("API key updated", { description: `${result.data.apiKey.name} (${apiKey.maskedKey}) is saved.` });
-        onDone?.(result.data.apiKey);
-        onClose();
-        router.refresh();
-      }
-      return result;
-    } catch {
-      return {
-        ok: false,
-        message: "The server couldn't be reached. Check your connection; nothing was lost, so you can try again.",
-        values: valuesOf(formData),
-      };
-    }
-  }
-
-
   return (
-    <DialogContent
-      showCloseButton={!pending}
-      onCloseAutoFocus={onCloseAutoFocus}
-      onEscapeKeyDown={(event) => {
-        if (pending) event.preventDefault();
-      }}
-      onInteractOutside={(event) => {
-        // A stray click outside must not throw away an edit.
-        if (pending || changed) event.preventDefault();
-      }}
-    >
-      <DialogHeader>
-        <DialogTitle>Edit API key</DialogTitle>
-        <DialogDescription>
+    <FormDialogContent
+      form={form}
+      title="Edit API key"
+      description={
+        <>
           <code className="font-mono text-xs">{apiKey.maskedKey}</code> in {organization.name}. The key itself doesn&apos;t change:
           applications using it keep working.
-        </DialogDescription>
-      </DialogHeader>
-      <form
-        action={formAction}
-        onChange={(event) => setDraft(valuesOf(new FormData(event.currentTarget)))}
-        noValidate
-        className="grid gap-5"
-      >
-        <input type="hidden" name="organization" value={organization.slug} />
-        <input type="hidden" name="keyId" value={apiKey.id} />
-        {failed && !hasFieldErrors && !pending ? (
-          <div role="alert" className="rounded-md border border-destructive/40 bg-destructive/5 px-3 py-2 text-sm text-destructive">
-            {failed.message}
-          </div>
+        </>
+      }
+      submitLabel="Save"
+      pendingLabel="Saving…"
+      // A stray click outside must not throw away an edit.
+      keepOnOutsideClick={changed}
+      onCloseAutoFocus={onCloseAutoFocus}
+      onFormChange={(element) => setDraft(valuesOf(new FormData(element)))}
+    >
+      <input type="hidden" name="organization" value={organization.slug} />
+      <input type="hidden" name="keyId" value={apiKey.id} />
+      <div className="grid gap-2">
+        <Label htmlFor={ids.name}>Name</Label>
+        <Input
+          id={ids.name}
+          name="name"
+          defaultValue={submitted.name}
+          required
+          aria-required="true"
+          autoComplete="off"
+          aria-invalid={errors.name?.length ? true : undefined}
+          aria-describedby={describedBy(errors.name?.length && ids.nameError)}
+        />
+        <FieldError id={ids.nameError} messages={errors.name} />
+        {draft.name.trim().length > NAME_MAX - 10 ? (
+          <p className="text-xs text-muted-foreground">
+            {draft.name.trim().length}/{NAME_MAX} characters
+          </p>
         ) : null}
-        <div className="grid gap-2">
-          <Label htmlFor={ids.name}>Name</Label>
-          <Input
-            ref={nameRef}
-            id={ids.name}
-            name="name"
-            defaultValue={submitted.name}
-            required
-            aria-required="true"
-            autoComplete="off"
-            aria-invalid={errors.name?.length ? true : undefined}
-            aria-describedby={describedBy(errors.name?.length && ids.nameError)}
-          />
-          <FieldError id={ids.nameError} messages={errors.name} />
-          {draft.name.trim().length > NAME_MAX - 10 ? (
-            <p className="text-xs text-muted-foreground">
-              {draft.name.trim().length}/{NAME_MAX} characters
-            </p>
-          ) : null}
-        </div>
-        <DescriptionField ids={ids} fieldRef={descriptionRef} defaultValue={submitted.description} length={draft.description.length} errors={errors.description} />
-        <DialogFormFooter pending={pending} submitLabel="Save" pendingLabel="Saving…" />
-      </form>
-    </DialogContent>
+      </div>
+      <DescriptionField ids={ids} defaultValue={submitted.description} length={draft.description.length} errors={errors.description} />
+    </FormDialogContent>
   );
 }

@@ -1,5 +1,6 @@
 import { organizationActivity } from "@/lib/domain/api-keys/request-stats";
 import { maskApiKey } from "@/lib/domain/api-keys/key";
+import { formatCount } from "@/components/time";
 import { RequestsChart } from "./requests-chart";
 
 /**
@@ -30,7 +31,7 @@ export async function OrganizationActivity({ organization }: { organization: { i
                   <span className="font-medium">{key.name}</span>{" "}
                   <code className="font-mono text-xs text-muted-foreground">{maskApiKey(key.prefix, key.last4)}</code>
                 </span>
-                <span className="shrink-0 font-mono text-xs tabular-nums">{key.total.toLocaleString("en-US")}</span>
+                <span className="shrink-0 font-mono text-xs tabular-nums">{formatCount(key.total)}</span>
               </li>
             ))}
           </ol>

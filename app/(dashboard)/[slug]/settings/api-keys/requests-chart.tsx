@@ -4,6 +4,7 @@ import { useId, useState } from "react";
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis, type TooltipContentProps } from "recharts";
 import type { NameType, ValueType } from "recharts/types/component/DefaultTooltipContent";
 import type { RequestBucket } from "@/lib/domain/api-keys/request-stats";
+import { formatBucket, formatCount } from "@/components/time";
 import { cn } from "@/lib/utils";
 import { ViewTabs } from "./view-tabs";
 
@@ -26,14 +27,9 @@ const CHART_VARS = {
 
 type Range = "30d" | "24h";
 
-const DAY_FORMAT = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", timeZone: "UTC" });
-const HOUR_FORMAT = new Intl.DateTimeFormat("en-US", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: "UTC" });
-
 function label(start: string, range: Range): string {
-  return range === "30d" ? DAY_FORMAT.format(new Date(start)) : `${HOUR_FORMAT.format(new Date(start))} UTC`;
+  return formatBucket(start, range === "30d" ? "day" : "hour");
 }
-
-const number = new Intl.NumberFormat("en-US");
 
 function ChartTooltip({ active, payload, label: heading }: TooltipContentProps<ValueType, NameType>) {
   if (!active || !payload?.length) return null;
@@ -45,12 +41,12 @@ function ChartTooltip({ active, payload, label: heading }: TooltipContentProps<V
         <p key={String(item.dataKey)} className="flex items-center gap-2">
           <span className="size-2 rounded-sm" style={{ background: item.color }} aria-hidden="true" />
           <span className="text-muted-foreground">{item.name}</span>
-          <span className="ml-auto font-mono tabular-nums">{number.format(Number(item.value ?? 0))}</span>
+          <span className="ml-auto font-mono tabular-nums">{formatCount(Number(item.value ?? 0))}</span>
         </p>
       ))}
       <p className="mt-1 flex justify-between gap-4 border-t pt-1">
         <span className="text-muted-foreground">Total</span>
-        <span className="font-mono tabular-nums">{number.format(total)}</span>
+        <span className="font-mono tabular-nums">{formatCount(total)}</span>
       </p>
     </div>
   );
@@ -112,7 +108,7 @@ export function RequestsChart({
             <li key={t.key} className="flex items-center gap-1.5">
               <span className="size-2.5 rounded-sm" style={{ background: t.color }} aria-hidden="true" />
               <span className="text-muted-foreground">{t.label}</span>
-              <span className="font-mono tabular-nums">{number.format(t.total)}</span>
+              <span className="font-mono tabular-nums">{formatCount(t.total)}</span>
             </li>
           ))}
         </ul>

@@ -1,19 +1,9 @@
 "use client";
 
-import { Loader2 } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { toast } from "sonner";
-import {
-  AlertDialog,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-} from "@/components/ui/alert-dialog";
-import { Button } from "@/components/ui/button";
+import { ConfirmDialog, reachServer } from "@/components/form-dialog";
 import { revokeApiKeyAction } from "./actions";
 import type { ApiKeyRow } from "@/lib/domain/api-keys/key";
 
@@ -46,18 +36,17 @@ export function RevokeKeyDialog({
 
   async function confirm(key: ApiKeyRow) {
     setRevoking(key.id);
-    let result: Awaited<ReturnType<typeof revokeApiKeyAction>>;
-    try {
-      result = await revokeApiKeyAction({ organization: organization.slug, keyId: key.id });
-    } catch {
-      toast.error("The server couldn't be reached. The key is still active; try again.");
-      return;
-    } finally {
-      setRevoking(null);
-    }
+    const result = await reachServer(
+      () => revokeApiKeyAction({ organization: organization.slug, keyId: key.id }),
+      "The server couldn't be reached. The key is still active; try again.",
+    );
+    setRevoking(null);
     if (result.ok) {
       onRevoked(key);
       toast.success("API key revoked", { description: `${key.name} (${key.maskedKey}) no longer works.` });
+    } else if ("unreachable" in result) {
+      toast.error(result.message);
+      return;
     } else {
       // E.g. someone else revoked it first: say so, and show the list as it now is.
       onClose();
@@ -67,44 +56,29 @@ export function RevokeKeyDialog({
   }
 
   return (
-    <AlertDialog
+    <ConfirmDialog
       open={apiKey !== null}
-      onOpenChange={(open) => {
-        if (!open && !pending) onClose();
+      onClose={onClose}
+      pending={pending}
+      title="Revoke API key?"
+      description={
+        apiKey ? (
+          <>
+            <span className="font-medium text-foreground">{apiKey.name}</span>{" "}
+            (<code className="font-mono text-xs">{apiKey.maskedKey}</code>)
+            {apiKey.owner.id !== currentUserId ? `, owned by ${apiKey.owner.name},` : null} in {organization.name} stops
+            working immediately.
+            Applications using it will start getting authentication errors. This can&apos;t be undone.
+          </>
+        ) : null
+      }
+      confirmLabel="Revoke key"
+      pendingLabel="Revoking…"
+      variant="destructive"
+      onConfirm={() => {
+        if (apiKey) void confirm(apiKey);
       }}
-    >
-      {apiKey ? (
-        <AlertDialogContent
-          onEscapeKeyDown={(event) => {
-            if (pending) event.preventDefault();
-          }}
-          onCloseAutoFocus={onCloseAutoFocus}
-        >
-          <AlertDialogHeader>
-            <AlertDialogTitle>Revoke API key?</AlertDialogTitle>
-            <AlertDialogDescription>
-              <span className="font-medium text-foreground">{apiKey.name}</span>{" "}
-              (<code className="font-mono text-xs">{apiKey.maskedKey}</code>)
-              {apiKey.owner.id !== currentUserId ? `, owned by ${apiKey.owner.name},` : null} in {organization.name} stops
-              working immediately.
-              Applications using it will start getting authentication errors. This can&apos;t be undone.
-            </AlertDialogDescription>
-          </AlertDialogHeader>
-          <AlertDialogFooter>
-            <AlertDialogCancel disabled={pending}>Cancel</AlertDialogCancel>
-            <Button variant="destructive" disabled={pending} onClick={() => confirm(apiKey)}>
-              {pending ? (
-                <>
-                  <Loader2 className="animate-spin" aria-hidden="true" />
-                  Revoking…
-                </>
-              ) : (
-                "Revoke key"
-              )}
-            </Button>
-          </AlertDialogFooter>
-        </AlertDialogContent>
-      ) : null}
-    </AlertDialog>
+      onCloseAutoFocus={onCloseAutoFocus}
+    />
   );
 }

@@ -1,19 +1,9 @@
 "use client";
 
-import { Loader2 } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
-import {
-  AlertDialog,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-} from "@/components/ui/alert-dialog";
-import { Button } from "@/components/ui/button";
+import { ConfirmDialog, reachServer } from "@/components/form-dialog";
 import type { ApiKeyRow } from "@/lib/domain/api-keys/key";
 import { revokeApiKeysAction } from "./actions";
 
@@ -49,91 +39,66 @@ export function RevokeKeysDialog({
   function confirm() {
     setError(null);
     startTransition(async () => {
-      try {
-        const result = await revokeApiKeysAction({ organization: organization.slug, keyIds: apiKeys.map((key) => key.id) });
-        if (result.ok) {
-          const { revoked, skipped } = result.data;
-          onRevoked(apiKeys);
-          toast.success(`${revoked} API ${plural(revoked, "key", "keys")} revoked`, {
-            description:
-              skipped > 0
-                ? `${skipped} ${plural(skipped, "was", "were")} already revoked. Applications using the others now get authentication errors.`
-                : `Applications using ${plural(revoked, "it", "them")} now get authentication errors.`,
-          });
-        } else {
-          // All or nothing: nothing was revoked; say why, and show the list as it now is.
-          setError(result.message);
-        }
-        router.refresh();
-      } catch {
-        setError("The server couldn't be reached. The keys are all still active; try again.");
+      const result = await reachServer(
+        () => revokeApiKeysAction({ organization: organization.slug, keyIds: apiKeys.map((key) => key.id) }),
+        "The server couldn't be reached. The keys are all still active; try again.",
+      );
+      if (result.ok) {
+        const { revoked, skipped } = result.data;
+        onRevoked(apiKeys);
+        toast.success(`${revoked} API ${plural(revoked, "key", "keys")} revoked`, {
+          description:
+            skipped > 0
+              ? `${skipped} ${plural(skipped, "was", "were")} already revoked. Applications using the others now get authentication errors.`
+              : `Applications using ${plural(revoked, "it", "them")} now get authentication errors.`,
+        });
+      } else {
+        // All or nothing: nothing was revoked; say why, and show the list as it now is.
+        setError(result.message);
       }
+      if (!("unreachable" in result)) router.refresh();
     });
   }
 
   return (
-    <AlertDialog
-      open={open}
-      onOpenChange={(next) => {
-        if (!next && !pending) {
-          setError(null);
-          onClose();
-        }
+    <ConfirmDialog
+      open={open && count > 0}
+      onClose={() => {
+        setError(null);
+        onClose();
       }}
+      pending={pending}
+      title={`Revoke ${count} API ${plural(count, "key", "keys")}?`}
+      description={
+        <>
+          {plural(count, "This key", "These keys")}
+          {others > 0 ? `, ${others} of them owned by other members,` : null} in {organization.name} stop working immediately.
+          Applications using {plural(count, "it", "them")} will start getting authentication errors. This can&apos;t be undone.
+        </>
+      }
+      error={error}
+      confirmLabel="Revoke keys"
+      pendingLabel="Revoking…"
+      variant="destructive"
+      onConfirm={confirm}
+      onCloseAutoFocus={onCloseAutoFocus}
     >
-      {count > 0 ? (
-        <AlertDialogContent
-          onEscapeKeyDown={(event) => {
-            if (pending) event.preventDefault();
-          }}
-          onCloseAutoFocus={onCloseAutoFocus}
-        >
-          <AlertDialogHeader>
-            <AlertDialogTitle>
-              Revoke {count} API {plural(count, "key", "keys")}?
-            </AlertDialogTitle>
-            <AlertDialogDescription>
-              {plural(count, "This key", "These keys")}
-              {others > 0 ? `, ${others} of them owned by other members,` : null} in {organization.name} stop working immediately.
-              Applications using {plural(count, "it", "them")} will start getting authentication errors. This can&apos;t be undone.
-            </AlertDialogDescription>
-          </AlertDialogHeader>
-          {/* Focusable so that a keyboard can scroll a long list. */}
-          <ul
-            tabIndex={0}
-            aria-label={`${plural(count, "Key", "Keys")} to revoke`}
-            className="grid max-h-60 gap-1.5 overflow-y-auto rounded-md border p-3 text-sm outline-none focus-visible:ring-[3px] focus-visible:ring-ring"
-          >
-            {apiKeys.map((key) => (
-              <li key={key.id} className="flex min-w-0 items-baseline justify-between gap-3">
-                <span className="truncate font-medium" title={key.name}>
-                  {key.name}
-                  {key.owner.id !== currentUserId ? <span className="font-normal text-muted-foreground"> · {key.owner.name}</span> : null}
-                </span>
-                <code className="shrink-0 font-mono text-xs text-muted-foreground">{key.maskedKey}</code>
-              </li>
-            ))}
-          </ul>
-          {error && !pending ? (
-            <div role="alert" className="rounded-md border border-destructive/40 bg-destructive/5 px-3 py-2 text-sm text-destructive">
-              {error}
-            </div>
-        ) : null}
-        <AlertDialogFooter>
-          <AlertDialogCancel disabled={pending}>Cancel</AlertDialogCancel>
-          <Button variant="destructive" disabled={pending} onClick={confirm}>
-            {pending ? (
-              <>
-                <Loader2 className="animate-spin" aria-hidden="true" />
-                Revoking…
-              </>
-            ) : (
-              "Revoke keys"
-            )}
-          </Button>
-        </AlertDialogFooter>
-      </AlertDialogContent>
-      ) : null}
-    </AlertDialog>
+      {/* Focusable so that a keyboard can scroll a long list. */}
+      <ul
+        tabIndex={0}
+        aria-label={`${plural(count, "Key", "Keys")} to revoke`}
+        className="grid max-h-60 gap-1.5 overflow-y-auto rounded-md border p-3 text-sm outline-none focus-visible:ring-[3px] focus-visible:ring-ring"
+      >
+        {apiKeys.map((key) => (
+          <li key={key.id} className="flex min-w-0 items-baseline justify-between gap-3">
+            <span className="truncate font-medium" title={key.name}>
+              {key.name}
+              {key.owner.id !== currentUserId ? <span className="font-normal text-muted-foreground"> · {key.owner.name}</span> : null}
+            </span>
+            <code className="shrink-0 font-mono text-xs text-muted-foreground">{key.maskedKey}</code>
+          </li>
+        ))}
+      </ul>
+    </ConfirmDialog>
   );
 }

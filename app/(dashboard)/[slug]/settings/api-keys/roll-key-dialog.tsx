@@ -1,18 +1,8 @@
 "use client";
 
-import { Loader2 } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useId, useState, useTransition } from "react";
-import {
-  AlertDialog,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-} from "@/components/ui/alert-dialog";
-import { Button } from "@/components/ui/button";
+import { ConfirmDialog, reachServer } from "@/components/form-dialog";
 import { Dialog } from "@/components/ui/dialog";
 import { Label } from "@/components/ui/label";
 import { RadioGroup, RadioGroupItem } from "@/components/ui/radio-group";
@@ -87,19 +77,15 @@ function RollKeyFlow({
   function confirm() {
     setError(null);
     startTransition(async () => {
-      try {
-        const result = await rollApiKeyAction({ organization: organization.slug, keyId: apiKey.id, overlapSeconds: Number(overlap) });
-        if (result.ok) {
-          setStep({ kind: "secret", rolled: result.data });
-        } else {
-          // E.g. rolled or revoked meanwhile: say so here, and show the list as it now is behind.
-          setError(result.message);
-        }
-        // The new key (and the old one, now "Rolled") appear behind the dialog; the secret never does.
-        router.refresh();
-      } catch {
-        setError("The server couldn't be reached. Nothing changed: the old key still works; try again.");
-      }
+      const result = await reachServer(
+        () => rollApiKeyAction({ organization: organization.slug, keyId: apiKey.id, overlapSeconds: Number(overlap) }),
+        "The server couldn't be reached. Nothing changed: the old key still works; try again.",
+      );
+      if (result.ok) setStep({ kind: "secret", rolled: result.data });
+      // E.g. rolled or revoked meanwhile: say so here, and show the list as it now is behind.
+      else setError(result.message);
+      // The new key (and the old one, now "Rolled") appear behind the dialog; the secret never does.
+      if (!("unreachable" in result)) router.refresh();
     });
   }
 
@@ -107,84 +93,46 @@ function RollKeyFlow({
 
   return (
     <>
-      <AlertDialog
+      <ConfirmDialog
         open={step.kind === "confirm"}
-        onOpenChange={(open) => {
-          if (!open && !pending) onClose();
+        onClose={onClose}
+        pending={pending}
+        title="Roll API key"
+        description={
+          <>
+            Creates a new key to replace <span className="font-medium text-foreground">{apiKey.name}</span>{" "}
+            (<code className="font-mono text-xs">{apiKey.maskedKey}</code>) in {organization.name}, with the same name,
+            description, environment and permissions. Until the old key expires both keys work, so you can switch your
+            applications over without downtime.
+          </>
+        }
+        error={error}
+        confirmLabel="Roll key"
+        pendingLabel="Rolling…"
+        onConfirm={confirm}
+        confirmDescribedBy={`${id}-summary`}
+        onOpenAutoFocus={(event) => {
+          // The choice comes first: focus the selected overlap (not Cancel, after it), so a keyboard
+          // user can change it with the arrow keys at once.
+          const checked = (event.currentTarget as HTMLElement | null)?.querySelector<HTMLElement>('[role="radio"][data-state="checked"]');
+          if (checked) {
+            event.preventDefault();
+            checked.focus();
+          }
         }}
-      >
-        <AlertDialogContent
-          onOpenAutoFocus={(event) => {
-            // The choice comes first: focus the selected overlap (not Cancel, after it), so a keyboard
-            // user can change it with the arrow keys at once.
-            const checked = (event.currentTarget as HTMLElement | null)?.querySelector<HTMLElement>('[role="radio"][data-state="checked"]');
-            if (checked) {
-              event.preventDefault();
-              checked.focus();
-            }
-          }}
-          onEscapeKeyDown={(event) => {
-            if (pending) event.preventDefault();
-          }}
-          onCloseAutoFocus={(event) => {
-            // Moving on to the new key: that dialog takes focus; only a real close hands it back.
-            if (step.kind === "secret") event.preventDefault();
-            else onCloseAutoFocus?.(event);
-          }}
-        >
-          <AlertDialogHeader>
-            <AlertDialogTitle>Roll API key</AlertDialogTitle>
-            <AlertDialogDescription>
-              Creates a new key to replace <span className="font-medium text-foreground">{apiKey.name}</span>{" "}
-              (<code className="font-mono text-xs">{apiKey.maskedKey}</code>) in {organization.name}, with the same name,
-              description, environment and permissions. Until the old key expires both keys work, so you can switch your
-              applications over without downtime.
-            </AlertDialogDescription>
-          </AlertDialogHeader>
-          <div className="grid gap-3">
-            <p id={`${id}-overlap`} className="text-sm leading-none font-medium">
-              Old key expires
-            </p>
-            <RadioGroup value={overlap} onValueChange={setOverlap} aria-labelledby={`${id}-overlap`} disabled={pending} className="gap-2.5">
-              {ROLL_OVERLAPS.map((option) => {
-                const optionId = `${id}-overlap-${option.seconds}`;
-                return (
-                  <div key={option.seconds} className="flex items-start gap-2.5">
-                    <RadioGroupItem id={optionId} value={String(option.seconds)} aria-describedby={`${optionId}-hint`} className="mt-0.5" />
-                    <div className="grid gap-1">
-                      <Label htmlFor={optionId}>{option.label}</Label>
-                      <p id={`${optionId}-hint`} className="text-xs text-muted-foreground">
-                        {OVERLAP_HINTS[option.seconds]}
-                      </p>
-                    </div>
-                  </div>
-                );
-              })}
-            </RadioGroup>
-          </div>
-          {error && !pending ? (
-            <div role="alert" className="rounded-md border border-destructive/40 bg-destructive/5 px-3 py-2 text-sm text-destructive">
-              {error}
-            </div>
-          ) : null}
-          <AlertDialogFooter>
-            <AlertDialogCancel disabled={pending}>Cancel</AlertDialogCancel>
-            <Button onClick={confirm} disabled={pending} aria-describedby={`${id}-summary`}>
-              {pending ? (
-                <>
-                  <Loader2 className="animate-spin" aria-hidden="true" />
-                  Rolling…
-                </>
-              ) : (
-                "Roll key"
-              )}
-            </Button>
-          </AlertDialogFooter>
+        onCloseAutoFocus={(event) => {
+          // Moving on to the new key: that dialog takes focus; only a real close hands it back.
+          if (step.kind === "secret") event.preventDefault();
+          else onCloseAutoFocus?.(event);
+        }}
+        footnote={
           <p id={`${id}-summary`} className="sr-only">
             The old key expires {overlapLabel.toLowerCase()}.
           </p>
-        </AlertDialogContent>
-      </AlertDialog>
+        }
+      >
+        <OverlapChoice id={`${id}-overlap`} value={overlap} onChange={setOverlap} disabled={pending} />
+      </ConfirmDialog>
       <Dialog open={step.kind === "secret"}>
         {step.kind === "secret" ? (
           <SaveKeyDialogContent
@@ -204,5 +152,31 @@ function RollKeyFlow({
         ) : null}
       </Dialog>
     </>
+  );
+}
+
+function OverlapChoice({ id, value, onChange, disabled }: { id: string; value: string; onChange: (value: string) => void; disabled: boolean }) {
+  return (
+    <div className="grid gap-3">
+      <p id={id} className="text-sm leading-none font-medium">
+        Old key expires
+      </p>
+      <RadioGroup value={value} onValueChange={onChange} aria-labelledby={id} disabled={disabled} className="gap-2.5">
+        {ROLL_OVERLAPS.map((option) => {
+          const optionId = `${id}-${option.seconds}`;
+          return (
+            <div key={option.seconds} className="flex items-start gap-2.5">
+              <RadioGroupItem id={optionId} value={String(option.seconds)} aria-describedby={`${optionId}-hint`} className="mt-0.5" />
+              <div className="grid gap-1">
+                <Label htmlFor={optionId}>{option.label}</Label>
+                <p id={`${optionId}-hint`} className="text-xs text-muted-foreground">
+                  {OVERLAP_HINTS[option.seconds]}
+                </p>
+              </div>
+            </div>
+          );
+        })}
+      </RadioGroup>
+    </div>
   );
 }

@@ -1,9 +1,10 @@
 "use client";
 
+import type { ColumnDef } from "@tanstack/react-table";
 import Link from "next/link";
 import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { DataTable, tableContext } from "@/components/data-table/data-table";
 import { Tooltip, TooltipContent, TooltipTrigger } from "@/components/ui/tooltip";
 import type { AuditLogActor, AuditLogEntry } from "@/lib/domain/audit/log";
 import { settingsPath } from "@/lib/domain/organizations/url";
@@ -81,53 +82,64 @@ function detailOf(event: AuditLogEntry): string | null {
   return null;
 }
 
+/** The log's columns; the event's time is measured against the request time in `meta.now`. */
+const auditLogColumns: ColumnDef<AuditLogEntry>[] = [
+  {
+    id: "time",
+    header: "Time",
+    meta: { className: "px-4 text-muted-foreground" },
+    cell: ({ row: { original: event }, table }) => <EventTime iso={event.createdAt} now={table.options.meta?.now ?? 0} />,
+  },
+  {
+    id: "actor",
+    header: "Actor",
+    cell: ({ row: { original: event }, table }) => <Actor actor={event.actor} slug={tableContext<{ slug: string }>(table).slug} />,
+  },
+  {
+    id: "action",
+    header: "Action",
+    cell: ({ row: { original: event } }) => (
+      <Badge variant="outline" className="font-mono text-xs font-normal">
+        {event.action}
+      </Badge>
+    ),
+  },
+  {
+    id: "target",
+    header: "Target",
+    cell: ({ row: { original: event } }) => {
+      const detail = detailOf(event);
+      return (
+        <div className="flex max-w-80 min-w-0 flex-col gap-0.5">
+          <span className="truncate" title={event.target.description}>{event.target.description}</span>
+          {detail ? <span className="truncate text-xs text-muted-foreground">{detail}</span> : null}
+        </div>
+      );
+    },
+  },
+  {
+    id: "ip",
+    header: "IP address",
+    meta: { className: "px-4 font-mono text-xs" },
+    cell: ({ row: { original: event } }) =>
+      event.ip ? (
+        <span title={event.userAgent ?? undefined}>{event.ip}</span>
+      ) : (
+        <span className="text-muted-foreground" aria-label="No IP address">—</span>
+      ),
+  },
+];
+
 export function AuditLogTable({ slug, events, now }: { slug: string; events: AuditLogEntry[]; now: number }) {
   return (
-    <div className="overflow-hidden rounded-lg border">
-      <Table>
-        <TableHeader className="bg-muted/40">
-          <TableRow>
-            <TableHead className="px-4">Time</TableHead>
-            <TableHead>Actor</TableHead>
-            <TableHead>Action</TableHead>
-            <TableHead>Target</TableHead>
-            <TableHead className="px-4">IP address</TableHead>
-          </TableRow>
-        </TableHeader>
-        <TableBody>
-          {events.map((event) => {
-            const detail = detailOf(event);
-            return (
-              <TableRow key={event.id} data-event-id={event.id}>
-                <TableCell className="px-4 text-muted-foreground">
-                  <EventTime iso={event.createdAt} now={now} />
-                </TableCell>
-                <TableCell>
-                  <Actor actor={event.actor} slug={slug} />
-                </TableCell>
-                <TableCell>
-                  <Badge variant="outline" className="font-mono text-xs font-normal">
-                    {event.action}
-                  </Badge>
-                </TableCell>
-                <TableCell>
-                  <div className="flex max-w-80 min-w-0 flex-col gap-0.5">
-                    <span className="truncate" title={event.target.description}>{event.target.description}</span>
-                    {detail ? <span className="truncate text-xs text-muted-foreground">{detail}</span> : null}
-                  </div>
-                </TableCell>
-                <TableCell className="px-4 font-mono text-xs">
-                  {event.ip ? (
-                    <span title={event.userAgent ?? undefined}>{event.ip}</span>
-                  ) : (
-                    <span className="text-muted-foreground" aria-label="No IP address">—</span>
-                  )}
-                </TableCell>
-              </TableRow>
-            );
-          })}
-        </TableBody>
-      </Table>
-    </div>
+    <DataTable
+      label="Audit log events"
+      columns={auditLogColumns}
+      data={events}
+      getRowId={(event) => event.id}
+      meta={{ now, context: { slug } }}
+      // Five columns of dense facts read better scrolled sideways than as cards.
+      stacked={false}
+    />
   );
 }

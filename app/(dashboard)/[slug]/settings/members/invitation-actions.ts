@@ -2,11 +2,10 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { NOT_A_FORM, type ActionResult } from "@/lib/actions/result";
-import { sessionActor } from "@/lib/auth/actor";
+import { defineAction, defineFormAction, text, type FormAction, type ObjectAction } from "@/lib/actions/define-action";
+import type { ActionResult } from "@/lib/actions/result";
 import { createInvitation, createInvitationSchema, InvitationError, revokeInvitation, type InvitationView } from "@/lib/domain/members/invitations";
 import { settingsPath } from "@/lib/domain/organizations/url";
-import { memberForAction } from "@/lib/auth/context";
 import { safeId } from "@/lib/validation";
 
 /** The invite form's fields as typed, echoed back on a failed submit. */
@@ -22,62 +21,43 @@ export type InviteMemberResult = ActionResult<{ path: string; invitation: Invita
  * The invite form's action. The link returned here is the only copy of the token there will ever
  * be: it is not logged or stored, and the list of pending invitations never carries it.
  */
-export async function inviteMemberAction(_previous: InviteMemberResult | null, formData: FormData): Promise<InviteMemberResult> {
-  if (!(formData instanceof FormData)) return { ok: false, message: NOT_A_FORM };
-  const text = (name: string) => {
-    const value = formData.get(name);
-    return typeof value === "string" ? value : "";
-  };
-  const values: InviteMemberValues = { email: text("email"), role: text("role") };
-  const access = await memberForAction(formData.get("organization"));
-  if (!access.ok) return { ...access, values };
-  const { member } = access;
-  if (!member.can("members:manage")) return { ok: false, message: `Only owners and admins can invite members to ${member.organization.name}.`, values };
-  const parsed = createInvitationSchema.safeParse(values);
-  if (!parsed.success) {
-    return { ok: false, message: "Check the highlighted fields.", fieldErrors: z.flattenError(parsed.error).fieldErrors, values };
-  }
-  try {
-    const { token, invitation } = await createInvitation({
-      organizationId: member.organization.id,
-      email: parsed.data.email,
-      role: parsed.data.role,
-      actor: { ...(await sessionActor(member.user.id)), userId: member.user.id },
-    });
+export const inviteMemberAction: FormAction<InviteMemberResult> = defineFormAction(
+  {
+    label: "[invitations] create",
+    access: "member",
+    permission: "members:manage",
+    denied: (member) => `Only owners and admins can invite members to ${member.organization.name}.`,
+    fields: (formData): InviteMemberValues => ({ email: text(formData, "email"), role: text(formData, "role") }),
+    values: (fields) => fields,
+    schema: createInvitationSchema,
+    fallback: "The invitation could not be created. Nothing was saved; try again.",
+  },
+  async ({ member, actor, input }) => {
+    const { token, invitation } = await createInvitation({ organizationId: member.organization.id, email: input.email, role: input.role, actor });
     revalidatePath(settingsPath(member.organization.slug, "members"));
-    return { ok: true, data: { path: `/invite/${token}`, invitation } };
-  } catch (error) {
-    if (error instanceof InvitationError) {
-      return error.field
-        ? { ok: false, message: error.message, fieldErrors: { [error.field]: [error.message] }, values }
-        : { ok: false, message: error.message, values };
-    }
-    console.error("[invitations] create failed", error instanceof Error ? error.message : error);
-    return { ok: false, message: "The invitation could not be created. Nothing was saved; try again.", values };
-  }
-}
+    return { path: `/invite/${token}`, invitation };
+  },
+);
 
 const revokeSchema = z.object({ invitationId: safeId });
 
-export async function revokeInvitationAction(input: { organization: string; invitationId: string }): Promise<ActionResult> {
-  // Server actions take whatever a client sends: nothing about the input's shape is trusted.
-  const access = await memberForAction((input as { organization?: unknown } | null)?.organization);
-  if (!access.ok) return access;
-  const { member } = access;
-  if (!member.can("members:manage")) return { ok: false, message: "Only owners and admins can revoke invitations." };
-  const parsed = revokeSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, message: "That invitation doesn't exist in this organization. Refresh the list." };
-  const page = settingsPath(member.organization.slug, "members");
-  try {
-    await revokeInvitation({ organizationId: member.organization.id, invitationId: parsed.data.invitationId, actor: { ...(await sessionActor(member.user.id)), userId: member.user.id } });
-    revalidatePath(page);
-    return { ok: true, data: undefined };
-  } catch (error) {
-    if (error instanceof InvitationError) {
-      revalidatePath(page);
-      return { ok: false, message: error.message };
-    }
-    console.error("[invitations] revoke failed", error instanceof Error ? error.message : error);
-    return { ok: false, message: "The invitation could not be revoked. Its link still works; try again." };
-  }
-}
+export const revokeInvitationAction: ObjectAction<{ organization: string; invitationId: string }, ActionResult> = defineAction(
+  {
+    label: "[invitations] revoke",
+    access: "member",
+    permission: "members:manage",
+    denied: "Only owners and admins can revoke invitations.",
+    schema: revokeSchema,
+    invalid: () => ({ message: "That invitation doesn't exist in this organization. Refresh the list." }),
+    // Already accepted, revoked or expired: the list is out of date.
+    onError: (error, { member }) => {
+      if (error instanceof InvitationError) revalidatePath(settingsPath(member.organization.slug, "members"));
+    },
+    fallback: "The invitation could not be revoked. Its link still works; try again.",
+  },
+  async ({ member, actor, input }) => {
+    await revokeInvitation({ organizationId: member.organization.id, invitationId: input.invitationId, actor });
+    revalidatePath(settingsPath(member.organization.slug, "members"));
+    return undefined;
+  },
+);

@@ -1,7 +1,7 @@
 "use client";
 
-import { formatDistance } from "date-fns";
 import { useRouter } from "next/navigation";
+import type { ColumnDef } from "@tanstack/react-table";
 import { useRef, useState, useTransition } from "react";
 import { toast } from "sonner";
 import {
@@ -16,15 +16,73 @@ import {
 } from "@/components/ui/alert-dialog";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { DataTable, tableContext } from "@/components/data-table/data-table";
+import { formatDateTime, formatExpiry } from "@/components/time";
 import type { InvitationView } from "@/lib/domain/members/invitations";
 import { ROLE_LABELS, type Role } from "@/lib/domain/permissions";
 import { revokeInvitationAction } from "./invitation-actions";
 
-const HEAD = "h-11 px-4 text-muted-foreground";
-const CELL = "px-4 py-3";
+/** What the static invitation columns read from the table's owner, through DataTable's `meta.context`. */
+type InvitationsTableContext = {
+  revocable: Role[];
+  onRevoke: (invitation: InvitationView, trigger: HTMLElement) => void;
+};
 
-const UTC_DAY = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+const PAD = "px-4";
+
+const invitationColumns: ColumnDef<InvitationView>[] = [
+  {
+    id: "email",
+    header: "Email",
+    meta: { className: `${PAD} font-medium`, fullWidth: true, label: "" },
+    cell: ({ row: { original: invitation } }) => invitation.email,
+  },
+  {
+    id: "role",
+    header: "Role",
+    meta: { className: PAD },
+    cell: ({ row: { original: invitation } }) => (
+      <Badge variant={invitation.role === "owner" ? "default" : "secondary"}>{ROLE_LABELS[invitation.role]}</Badge>
+    ),
+  },
+  {
+    id: "invited_by",
+    header: "Invited by",
+    meta: { className: `${PAD} text-muted-foreground` },
+    cell: ({ row: { original: invitation } }) => invitation.invitedBy?.name ?? "A former member",
+  },
+  {
+    id: "expires",
+    header: "Expires",
+    meta: { className: `${PAD} text-muted-foreground` },
+    cell: ({ row: { original: invitation }, table }) => (
+      <time dateTime={invitation.expiresAt} title={`${formatDateTime(invitation.expiresAt, false)} UTC`}>
+        {formatExpiry(invitation.expiresAt, table.options.meta?.now ?? 0)}
+      </time>
+    ),
+  },
+  {
+    id: "actions",
+    header: () => <span className="sr-only">Actions</span>,
+    meta: { className: `${PAD} w-px text-right`, fullWidth: true },
+    cell: ({ row: { original: invitation }, table }) => {
+      const { revocable, onRevoke } = tableContext<InvitationsTableContext>(table);
+      return revocable.includes(invitation.role) ? (
+        <Button
+          variant="ghost"
+          size="sm"
+          className="text-destructive hover:bg-destructive/10 hover:text-destructive"
+          aria-label={`Revoke invite for ${invitation.email}`}
+          onClick={(event) => onRevoke(invitation, event.currentTarget)}
+        >
+          Revoke invite
+        </Button>
+      ) : (
+        <span className="text-muted-foreground text-xs">Only owners can revoke</span>
+      );
+    },
+  },
+];
 
 /**
  * Pending invitations with Revoke invite. `now` is the server's clock at render time, so the
@@ -49,6 +107,13 @@ export function InvitationsTable({
   const sectionRef = useRef<HTMLElement>(null);
   const triggerRef = useRef<HTMLElement | null>(null);
   const visible = invitations.filter((i) => !hidden.has(i.id));
+  const context: InvitationsTableContext = {
+    revocable,
+    onRevoke: (invitation, trigger) => {
+      triggerRef.current = trigger;
+      setRevoking(invitation);
+    },
+  };
 
   function confirmRevoke() {
     const invitation = revoking;
@@ -80,68 +145,13 @@ export function InvitationsTable({
           No pending invitations. Use Invite member to create a link for someone to join {organization.name}.
         </p>
       ) : (
-        <div className="bg-background overflow-hidden rounded-lg border">
-          <Table data-stacked="">
-            <TableCaption className="sr-only">Pending invitations to {organization.name}</TableCaption>
-            <TableHeader className="bg-muted/40">
-              <TableRow className="hover:bg-transparent">
-                <TableHead scope="col" className={HEAD}>
-                  Email
-                </TableHead>
-                <TableHead scope="col" className={HEAD}>
-                  Role
-                </TableHead>
-                <TableHead scope="col" className={HEAD}>
-                  Invited by
-                </TableHead>
-                <TableHead scope="col" className={HEAD}>
-                  Expires
-                </TableHead>
-                <TableHead scope="col" className={`${HEAD} w-px`}>
-                  <span className="sr-only">Actions</span>
-                </TableHead>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {visible.map((invitation) => (
-                <TableRow key={invitation.id}>
-                  <TableCell className={`${CELL} font-medium`} data-span="full">
-                    {invitation.email}
-                  </TableCell>
-                  <TableCell className={CELL} data-label="Role">
-                    <Badge variant={invitation.role === "owner" ? "default" : "secondary"}>{ROLE_LABELS[invitation.role]}</Badge>
-                  </TableCell>
-                  <TableCell className={`${CELL} text-muted-foreground`} data-label="Invited by">
-                    {invitation.invitedBy?.name ?? "A former member"}
-                  </TableCell>
-                  <TableCell className={`${CELL} text-muted-foreground`} data-label="Expires">
-                    <time dateTime={invitation.expiresAt} title={`${UTC_DAY.format(new Date(invitation.expiresAt))} UTC`}>
-                      {formatDistance(new Date(invitation.expiresAt), now, { addSuffix: true })}
-                    </time>
-                  </TableCell>
-                  <TableCell className={`${CELL} w-px text-right`} data-span="full">
-                    {revocable.includes(invitation.role) ? (
-                      <Button
-                        variant="ghost"
-                        size="sm"
-                        className="text-destructive hover:bg-destructive/10 hover:text-destructive"
-                        aria-label={`Revoke invite for ${invitation.email}`}
-                        onClick={(event) => {
-                          triggerRef.current = event.currentTarget;
-                          setRevoking(invitation);
-                        }}
-                      >
-                        Revoke invite
-                      </Button>
-                    ) : (
-                      <span className="text-muted-foreground text-xs">Only owners can revoke</span>
-                    )}
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </div>
+        <DataTable
+          label={`Pending invitations to ${organization.name}`}
+          columns={invitationColumns}
+          data={visible}
+          getRowId={(invitation) => invitation.id}
+          meta={{ now, context }}
+        />
       )}
 
       <AlertDialog

@@ -4,16 +4,7 @@ import { LogOut } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useId, useRef, useState, useTransition } from "react";
 import { toast } from "sonner";
-import {
-  AlertDialog,
-  AlertDialogAction,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-} from "@/components/ui/alert-dialog";
+import { ConfirmDialog, reachServer } from "@/components/form-dialog";
 import { Button } from "@/components/ui/button";
 import { Tooltip, TooltipContent, TooltipTrigger } from "@/components/ui/tooltip";
 import { leaveOrganizationAction } from "./actions";
@@ -37,7 +28,7 @@ export function LeaveOrganization({ organization, activeKeys, control }: LeaveOr
   function confirmLeave() {
     if (pending) return;
     startTransition(async () => {
-      const result = await leaveOrganizationAction({ organization: organization.slug });
+      const result = await reachServer(() => leaveOrganizationAction({ organization: organization.slug }));
       if (!result.ok) {
         setOpen(false);
         toast.error(result.message);
@@ -92,43 +83,22 @@ export function LeaveOrganization({ organization, activeKeys, control }: LeaveOr
         </p>
       </div>
       {button}
-      <AlertDialog
+      <ConfirmDialog
         open={open}
-        onOpenChange={(next) => {
-          // Stays open while leaving is in flight: closing would hide whether it worked.
-          if (!next && !pending) setOpen(false);
+        onClose={() => setOpen(false)}
+        pending={pending}
+        title="Leave organization?"
+        description={leaveConsequence(organization.name, activeKeys)}
+        confirmLabel="Leave organization"
+        pendingLabel="Leaving…"
+        variant="destructive"
+        onConfirm={confirmLeave}
+        onCloseAutoFocus={(event) => {
+          // Opened without a Radix Trigger: back to the button, unless the page is leaving.
+          event.preventDefault();
+          if (buttonRef.current?.isConnected) buttonRef.current.focus();
         }}
-      >
-        <AlertDialogContent
-          onEscapeKeyDown={(event) => {
-            if (pending) event.preventDefault();
-          }}
-          onCloseAutoFocus={(event) => {
-            // Opened without a Radix Trigger: back to the button, unless the page is leaving.
-            event.preventDefault();
-            if (buttonRef.current?.isConnected) buttonRef.current.focus();
-          }}
-        >
-          <AlertDialogHeader>
-            <AlertDialogTitle>Leave organization?</AlertDialogTitle>
-            <AlertDialogDescription>{leaveConsequence(organization.name, activeKeys)}</AlertDialogDescription>
-          </AlertDialogHeader>
-          <AlertDialogFooter>
-            <AlertDialogCancel disabled={pending}>Cancel</AlertDialogCancel>
-            <AlertDialogAction
-              variant="destructive"
-              disabled={pending}
-              aria-busy={pending || undefined}
-              onClick={(event) => {
-                event.preventDefault();
-                confirmLeave();
-              }}
-            >
-              {pending ? "Leaving…" : "Leave organization"}
-            </AlertDialogAction>
-          </AlertDialogFooter>
-        </AlertDialogContent>
-      </AlertDialog>
+      />
     </section>
   );
 }

@@ -13,7 +13,8 @@ export type RemoveControl = { kind: "hidden" } | { kind: "enabled" } | { kind: "
 
 export type LeaveControl = { kind: "enabled" } | { kind: "locked"; reason: string };
 
-type Context = { actorRole: Role; actorUserId: string; ownerCount: number };
+export type MemberControlContext = { actorRole: Role; actorUserId: string; ownerCount: number };
+type Context = MemberControlContext;
 
 export function roleControl(member: { userId: string; role: Role }, { actorRole, actorUserId, ownerCount }: Context): RoleControl {
   const self = member.userId === actorUserId;

@@ -1,8 +1,9 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useId, useRef, useState, useSyncExternalStore, useTransition } from "react";
+import { useRef, useState, useTransition } from "react";
 import { toast } from "sonner";
+import { DataTable } from "@/components/data-table/data-table";
 import {
   AlertDialog,
   AlertDialogAction,
@@ -13,21 +14,12 @@ import {
   AlertDialogHeader,
   AlertDialogTitle,
 } from "@/components/ui/alert-dialog";
-import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
-import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { Tooltip, TooltipContent, TooltipTrigger } from "@/components/ui/tooltip";
 import type { MemberView } from "@/lib/domain/members/members";
-import { ROLE_LABELS, type Role } from "@/lib/domain/permissions";
+import type { Role } from "@/lib/domain/permissions";
 import { removeMemberAction } from "./actions";
 import { LeaveOrganization } from "./leave-organization-dialog";
-import { apiKeyCount, leaveControl, removeControl, roleControl, type RemoveControl } from "./member-controls";
-import { RoleSelect } from "./role-select";
-
-const HEAD = "h-11 px-4 text-muted-foreground";
-const CELL = "px-4 py-3";
-// Row actions stay in view while a narrow table scrolls sideways (below sm, rows are cards).
-const PINNED = "sm:sticky sm:right-0 sm:bg-background sm:shadow-[-1px_0_0_var(--border)]";
+import { apiKeyCount, leaveControl } from "./member-controls";
+import { memberColumns, type MembersTableContext } from "./members-columns";
 
 type MembersTableProps = {
   members: MemberView[];
@@ -54,6 +46,16 @@ export function MembersTable({ members, currentUserId, actorRole, organization, 
     ownerCount: visible.filter((m) => m.role === "owner").length,
   };
   const me = visible.find((m) => m.userId === currentUserId);
+  const tableContext: MembersTableContext = {
+    organization,
+    currentUserId,
+    canManage,
+    controls: context,
+    onRemove: (member, trigger) => {
+      triggerRef.current = trigger;
+      setRemoving(member);
+    },
+  };
 
   function confirmRemove() {
     const member = removing;
@@ -73,89 +75,15 @@ export function MembersTable({ members, currentUserId, actorRole, organization, 
 
   return (
     <>
-      <div ref={tableRef} tabIndex={-1} className="bg-background overflow-hidden rounded-lg border outline-none">
-        <Table data-stacked="">
-          <TableCaption className="sr-only">Members of {organizationName}</TableCaption>
-          <TableHeader className="bg-muted/40">
-            <TableRow className="hover:bg-transparent">
-              <TableHead scope="col" className={HEAD}>
-                Member
-              </TableHead>
-              <TableHead scope="col" className={HEAD}>
-                Role
-              </TableHead>
-              <TableHead scope="col" className={HEAD}>
-                Joined
-              </TableHead>
-              <TableHead scope="col" className={`${HEAD} text-right`}>
-                Active keys
-              </TableHead>
-              {canManage ? (
-                <TableHead scope="col" className={`${HEAD} ${PINNED} w-px`}>
-                  <span className="sr-only">Actions</span>
-                </TableHead>
-              ) : null}
-            </TableRow>
-          </TableHeader>
-          <TableBody>
-            {visible.map((member) => {
-              const self = member.userId === currentUserId;
-              return (
-                <TableRow key={member.membershipId}>
-                  <TableCell className={CELL} data-span="full">
-                    <div className="flex items-center gap-3">
-                      <span
-                        aria-hidden
-                        className="bg-muted text-muted-foreground flex size-8 shrink-0 items-center justify-center rounded-full text-xs font-medium"
-                      >
-                        {initials(member.name)}
-                      </span>
-                      <div className="min-w-0">
-                        <div className="truncate font-medium">
-                          {member.name}
-                          {self ? <span className="text-muted-foreground font-normal"> (you)</span> : null}
-                        </div>
-                        <div className="text-muted-foreground truncate text-xs">{member.email}</div>
-                      </div>
-                    </div>
-                  </TableCell>
-                  <TableCell className={CELL} data-label="Role">
-                    {canManage ? (
-                      <RoleSelect
-                        organization={organization}
-                        membershipId={member.membershipId}
-                        name={member.name}
-                        role={member.role}
-                        activeKeyRestrictions={member.activeKeyRestrictions}
-                        control={roleControl(member, context)}
-                      />
-                    ) : (
-                      <Badge variant={member.role === "owner" ? "default" : "secondary"}>{ROLE_LABELS[member.role]}</Badge>
-                    )}
-                  </TableCell>
-                  <TableCell className={`${CELL} text-muted-foreground`} data-label="Joined">
-                    <JoinedDate iso={member.joinedAt} />
-                  </TableCell>
-                  <TableCell className={`${CELL} text-right tabular-nums`} data-label="Active keys">
-                    {member.activeKeys}
-                  </TableCell>
-                  {canManage ? (
-                    <TableCell className={`${CELL} ${PINNED} w-px text-right`} data-span="full">
-                      <RemoveButton
-                        name={member.name}
-                        control={removeControl(member, context)}
-                        onRemove={(trigger) => {
-                          triggerRef.current = trigger;
-                          setRemoving(member);
-                        }}
-                      />
-                    </TableCell>
-                  ) : null}
-                </TableRow>
-              );
-            })}
-          </TableBody>
-        </Table>
+      <div ref={tableRef} tabIndex={-1} className="rounded-lg outline-none">
+        <DataTable
+          label={`Members of ${organizationName}`}
+          columns={memberColumns}
+          columnVisibility={{ actions: canManage }}
+          data={visible}
+          getRowId={(member) => member.membershipId}
+          meta={{ context: tableContext }}
+        />
       </div>
 
       {me ? (
@@ -206,73 +134,11 @@ export function MembersTable({ members, currentUserId, actorRole, organization, 
   );
 }
 
-type RemoveButtonProps = { name: string; control: RemoveControl; onRemove: (trigger: HTMLElement) => void };
-
-function RemoveButton({ name, control, onRemove }: RemoveButtonProps) {
-  const descriptionId = useId();
-  if (control.kind === "hidden") return null;
-  if (control.kind === "locked") {
-    return (
-      <Tooltip>
-        <TooltipTrigger asChild>
-          {/* A disabled button gets no pointer or focus events, so the wrapper carries the tooltip. */}
-          <span tabIndex={0} className="focus-visible:ring-ring inline-flex rounded-md outline-none focus-visible:ring-[3px]">
-            <Button variant="ghost" size="sm" disabled aria-label={`Remove ${name}`} aria-describedby={descriptionId}>
-              Remove
-            </Button>
-            <span id={descriptionId} className="sr-only">
-              {control.reason}
-            </span>
-          </span>
-        </TooltipTrigger>
-        <TooltipContent>{control.reason}</TooltipContent>
-      </Tooltip>
-    );
-  }
-  return (
-    <Button
-      variant="ghost"
-      size="sm"
-      aria-label={`Remove ${name}`}
-      className="text-destructive hover:bg-destructive/10 hover:text-destructive"
-      onClick={(event) => onRemove(event.currentTarget)}
-    >
-      Remove
-    </Button>
-  );
-}
-
 function removalConsequence(member: MemberView, organizationName: string): string {
   const n = member.activeKeys;
   if (n === 0) return `${member.name} will lose access to ${organizationName}. They have no active API keys.`;
   return (
     `${member.name} will lose access to ${organizationName} and their ${n} active API ${n === 1 ? "key" : "keys"} ` +
     `will be revoked at once. Applications using ${n === 1 ? "it" : "them"} will start getting authentication errors.`
-  );
-}
-
-function initials(name: string): string {
-  const parts = name.trim().split(/\s+/).filter(Boolean);
-  return ((parts[0]?.[0] ?? "") + (parts.length > 1 ? (parts.at(-1)?.[0] ?? "") : "")).toUpperCase() || "?";
-}
-
-const subscribeNever = () => () => {};
-
-/**
- * The server renders in its own time zone, rarely the reader's: until hydration the date is printed
- * in UTC so server and client markup agree, then in the browser's zone.
- */
-function JoinedDate({ iso }: { iso: string }) {
-  const hydrated = useSyncExternalStore(
-    subscribeNever,
-    () => true,
-    () => false,
-  );
-  const date = new Date(iso);
-  const options: Intl.DateTimeFormatOptions = hydrated ? {} : { timeZone: "UTC" };
-  return (
-    <time dateTime={iso} title={date.toLocaleString("en-US", { ...options, dateStyle: "medium", timeStyle: "short" })}>
-      {date.toLocaleDateString("en-US", { ...options, month: "short", day: "numeric", year: "numeric" })}
-    </time>
   );
 }

@@ -2,16 +2,7 @@
 
 import { useId, useRef, useState, useTransition } from "react";
 import { toast } from "sonner";
-import {
-  AlertDialog,
-  AlertDialogAction,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-} from "@/components/ui/alert-dialog";
+import { ConfirmDialog, reachServer } from "@/components/form-dialog";
 import { NativeSelect, NativeSelectOption } from "@/components/ui/native-select";
 import { Tooltip, TooltipContent, TooltipTrigger } from "@/components/ui/tooltip";
 import { isRole, ROLE_LABELS, type Permission, type Role } from "@/lib/domain/permissions";
@@ -79,7 +70,7 @@ export function RoleSelect({ organization, membershipId, name, role, activeKeyRe
     const next = proposed;
     if (!next || pending) return;
     startTransition(async () => {
-      const result = await changeMemberRoleAction({ organization: organization.slug, membershipId, role: next });
+      const result = await reachServer(() => changeMemberRoleAction({ organization: organization.slug, membershipId, role: next }));
       setProposed(null);
       if (!result.ok) {
         toast.error(result.message);
@@ -108,58 +99,38 @@ export function RoleSelect({ organization, membershipId, name, role, activeKeyRe
           </NativeSelectOption>
         ))}
       </NativeSelect>
-      <AlertDialog
+      <ConfirmDialog
         open={proposed !== null}
-        onOpenChange={(open) => {
-          // Cancel, Escape: the select goes back to the saved role. Not while the change is in flight.
-          if (!open && !pending) setProposed(null);
+        // Cancel, Escape: the select goes back to the saved role.
+        onClose={() => setProposed(null)}
+        pending={pending}
+        title="Change role?"
+        descriptionAsChild
+        description={
+          <div className="space-y-2">
+            {proposed ? (
+              <>
+                <p>
+                  <span className="text-foreground font-medium">{name}</span> will be{" "}
+                  <span className="text-foreground font-medium">{ROLE_LABELS[proposed]}</span> instead of{" "}
+                  <span className="text-foreground font-medium">{ROLE_LABELS[saved]}</span> in {organization.name}.
+                  {proposed === "owner" ? " Owners can change anyone's role, other owners' included, and remove them." : null}
+                </p>
+                <p data-testid="role-change-effect">{roleChangeEffect(saved, proposed, activeKeyRestrictions)}</p>
+              </>
+            ) : null}
+          </div>
+        }
+        confirmLabel="Change role"
+        pendingLabel="Changing…"
+        onConfirm={confirm}
+        onCloseAutoFocus={(event) => {
+          // No Trigger opened it (the select did, by changing): Radix would focus nothing, so back
+          // to the select, where a keyboard user was.
+          event.preventDefault();
+          selectRef.current?.focus();
         }}
-      >
-        <AlertDialogContent
-          onEscapeKeyDown={(event) => {
-            if (pending) event.preventDefault();
-          }}
-          onCloseAutoFocus={(event) => {
-            // No Trigger opened it (the select did, by changing): Radix would focus nothing, so back
-            // to the select, where a keyboard user was.
-            event.preventDefault();
-            selectRef.current?.focus();
-          }}
-        >
-          <AlertDialogHeader>
-            <AlertDialogTitle>Change role?</AlertDialogTitle>
-            <AlertDialogDescription asChild>
-              <div className="space-y-2">
-                {proposed ? (
-                  <>
-                    <p>
-                      <span className="text-foreground font-medium">{name}</span> will be{" "}
-                      <span className="text-foreground font-medium">{ROLE_LABELS[proposed]}</span> instead of{" "}
-                      <span className="text-foreground font-medium">{ROLE_LABELS[saved]}</span> in {organization.name}.
-                      {proposed === "owner" ? " Owners can change anyone's role, other owners' included, and remove them." : null}
-                    </p>
-                    <p data-testid="role-change-effect">{roleChangeEffect(saved, proposed, activeKeyRestrictions)}</p>
-                  </>
-                ) : null}
-              </div>
-            </AlertDialogDescription>
-          </AlertDialogHeader>
-          <AlertDialogFooter>
-            <AlertDialogCancel disabled={pending}>Cancel</AlertDialogCancel>
-            <AlertDialogAction
-              disabled={pending}
-              aria-busy={pending || undefined}
-              onClick={(event) => {
-                // Radix closes on click; the dialog closes itself once the server has answered.
-                event.preventDefault();
-                confirm();
-              }}
-            >
-              {pending ? "Changing…" : "Change role"}
-            </AlertDialogAction>
-          </AlertDialogFooter>
-        </AlertDialogContent>
-      </AlertDialog>
+      />
     </>
   );
 }
