@@ -13,7 +13,9 @@ export function usesSecureCookies(headers: Headers): boolean {
   const url = process.env.NEXTAUTH_URL;
   if (url) return url.startsWith("https://");
   // Next's server sets the header on every request (from the socket when the client sent none).
-  return (headers.get("x-forwarded-proto") ?? "").split(",")[0]!.trim() === "https";
+  // next-auth compares the whole value with "http": "http, https" (a proxy that appends) is https to it.
+  const proto = headers.get("x-forwarded-proto");
+  return proto !== null && proto.trim() !== "http";
 }
 
 /**

@@ -9,6 +9,9 @@ describe("next-auth's cookie names and CSRF check, as the sign-out route and pro
     expect(usesSecureCookies(headers("http"))).toBe(false);
     expect(usesSecureCookies(headers("https"))).toBe(true);
     expect(usesSecureCookies(headers("https, http"))).toBe(true);
+    // next-auth reads anything but exactly "http" as https, and names its cookies accordingly.
+    expect(usesSecureCookies(headers("http, https"))).toBe(true);
+    expect(usesSecureCookies(headers())).toBe(false);
     process.env.NEXTAUTH_URL = "http://dash.example";
     try {
       expect(usesSecureCookies(headers("https"))).toBe(false);

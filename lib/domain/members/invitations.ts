@@ -487,9 +487,11 @@ export async function acceptInvitation(
  * account behind. If it has one, the password must be that account's (checked and throttled as
  * sign-in is): then the account accepts, as signed in, and keeps its own name and password.
  * Otherwise the answer is JOIN_REFUSED_MESSAGE. Every check before it (name, password rules,
- * throttling) is the same for both, and both do the same bcrypt work, so nothing in the answers
- * says whether the address had an account before the holder proves it (issue 20). Returns the
- * user to sign in.
+ * throttling) is the same for both, and both do the same bcrypt work, so the page and the mistakes
+ * say nothing about the address. The outcome still does: a holder who submits a valid new password
+ * either joins (there was no account: they now hold one under that address) or is refused (there
+ * was). Only proving the address by email closes that; until then the link is the proof, and the
+ * invite dialog says so. Returns the user to sign in.
  */
 export async function joinWithPassword(
   params: { token: string; name: string; password: string; actor: Omit<AuditActor, "userId"> },
